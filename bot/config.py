@@ -1,0 +1,71 @@
+"""Settings read from the environment (and from a .env file for local runs)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """A setting has a value the bot cannot use."""
+
+
+def load_dotenv(path: Path) -> None:
+    """Put KEY=VALUE lines of ``path`` into os.environ without overriding what is set."""
+    if not path.is_file():
+        return
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        key = key.strip().removeprefix("export ").strip()
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        os.environ.setdefault(key, value)
+
+
+def _float(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None = field(default=None, repr=False)
+    database_path: Path = PROJECT_ROOT / "data" / "bot.sqlite3"
+    knowledge_dir: Path = PROJECT_ROOT / "knowledge"
+    log_level: str = "INFO"
+    member_cooldown_s: float = 60.0
+    channel_cooldown_s: float = 10.0
+    reminder_grace_s: float = 2 * 3600.0
+    send_rate_per_s: float = 40.0
+    guild_ready_timeout_s: float = 2.0
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        db = env.get("DATABASE_PATH", "").strip()
+        kb = env.get("KNOWLEDGE_DIR", "").strip()
+        level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}")
+        return cls(
+            token=env.get("DISCORD_TOKEN", "").strip() or None,
+            database_path=Path(db) if db else cls.database_path,
+            knowledge_dir=Path(kb) if kb else cls.knowledge_dir,
+            log_level=level,
+            member_cooldown_s=_float(env, "MEMBER_COOLDOWN_SECONDS", cls.member_cooldown_s),
+            channel_cooldown_s=_float(env, "CHANNEL_COOLDOWN_SECONDS", cls.channel_cooldown_s),
+            reminder_grace_s=_float(env, "REMINDER_GRACE_MINUTES", cls.reminder_grace_s / 60) * 60,
+            send_rate_per_s=_float(env, "SEND_RATE_PER_SECOND", cls.send_rate_per_s),
+        )

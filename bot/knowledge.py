@@ -1,0 +1,406 @@
+"""Load and validate knowledge/: the FAQ, the disclaimer, the red flags and the routines.
+
+Every problem is reported as ``file: entry 'id': 'field' ...`` so a club admin who edits
+the YAML can find it, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.config import PROJECT_ROOT
+
+SPEC_IDS: tuple[str, ...] = (
+    "causes",
+    "cause-posture",
+    "cause-muscle-imbalance",
+    "cause-overuse",
+    "cause-running-form",
+    "cause-tight-muscles",
+    "cause-medical-conditions",
+    "prevention",
+    "prevent-posture",
+    "prevent-core",
+    "prevent-stretching",
+    "prevent-form",
+    "prevent-gradual-progression",
+    "prevent-warmup-cooldown",
+    "treatment",
+    "treat-rest",
+    "treat-ice-heat",
+    "treat-pain-relief",
+    "treat-self-massage",
+    "treat-physical-therapy",
+    "duration",
+    "exercises-to-avoid",
+    "run-with-pain",
+    "see-a-doctor",
+)
+TOPICS: dict[str, str] = {
+    "causes": "Causes",
+    "prevention": "Prevention",
+    "treatment": "Treatment",
+    "more": "More",
+}
+EXERCISE_KINDS = ("dynamic", "static", "core")
+# Discord embed limits: title 256, description 4096, field value 1024.
+MAX_TITLE = 256
+MAX_ANSWER = 4096
+MAX_SHORT_TEXT = 1024
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class KnowledgeError(Exception):
+    """knowledge/ has one or more problems; ``problems`` lists them one a line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    id: str
+    topic: str
+    title: str
+    section: str
+    answer: str
+    phrasings: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    name: str
+    patterns: tuple[re.Pattern[str], ...]
+    needs_context: bool
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    name: str
+    kind: str
+    targets: tuple[str, ...]
+    steps: tuple[str, ...]
+    dose: str
+
+
+@dataclass(frozen=True)
+class DayRoutine:
+    name: str
+    stretches: tuple[Exercise, ...]
+    core: tuple[Exercise, ...]
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    entries: dict[str, FaqEntry]
+    disclaimer: str
+    not_covered: str
+    urgent_reply: str
+    red_flags: tuple[RedFlag, ...]
+    context_patterns: tuple[re.Pattern[str], ...]
+    synonyms: dict[str, str]
+    off_topic: tuple[str, ...]
+    exercises: dict[str, Exercise]
+    week: tuple[DayRoutine, ...]
+    source: Path = field(default=PROJECT_ROOT / "knowledge")
+
+    def by_kind(self, kind: str) -> list[Exercise]:
+        return [e for e in self.exercises.values() if e.kind == kind]
+
+
+class _Checker:
+    """Collects problems for one file; each helper returns a usable value or None."""
+
+    def __init__(self, path: Path, base: Path) -> None:
+        try:
+            self.name = str(path.relative_to(base.parent))
+        except ValueError:
+            self.name = str(path)
+        self.problems: list[str] = []
+
+    def fail(self, where: str, message: str) -> None:
+        self.problems.append(f"{self.name}: {where}{message}")
+
+    def text(self, data: dict[str, Any], key: str, where: str, limit: int) -> str | None:
+        value = data.get(key)
+        if value is None:
+            self.fail(where, f"'{key}' is missing")
+            return None
+        if not isinstance(value, str):
+            self.fail(where, f"'{key}' must be text, got {type(value).__name__}")
+            return None
+        value = value.strip()
+        if not value:
+            self.fail(where, f"'{key}' is empty")
+            return None
+        if len(value) > limit:
+            self.fail(where, f"'{key}' is {len(value)} characters, more than the {limit} allowed")
+            return None
+        return value
+
+    def texts(
+        self, data: dict[str, Any], key: str, where: str, required: bool = False
+    ) -> tuple[str, ...]:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.fail(where, f"'{key}' is missing")
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.fail(where, f"'{key}' must be a list of non-empty texts")
+            return ()
+        if required and not value:
+            self.fail(where, f"'{key}' is empty")
+        return tuple(v.strip() for v in value)
+
+    def fields(self, data: Any, allowed: Iterable[str], where: str) -> bool:
+        if not isinstance(data, dict):
+            self.fail(where, f"must be a mapping of fields, got {type(data).__name__}")
+            return False
+        unknown = sorted(set(data) - set(allowed))
+        for key in unknown:
+            self.fail(where, f"unknown field '{key}' (allowed: {', '.join(sorted(allowed))})")
+        return True
+
+    def regex(self, pattern: str, where: str) -> re.Pattern[str] | None:
+        try:
+            return re.compile(pattern, re.IGNORECASE)
+        except re.error as exc:
+            self.fail(where, f"pattern {pattern!r} is not a valid regular expression: {exc}")
+            return None
+
+
+def _read_yaml(path: Path, check: _Checker) -> Any:
+    if not path.is_file():
+        check.fail("", "file is missing")
+        return None
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = f"line {mark.line + 1}: " if mark is not None else ""
+        check.fail(line, f"not valid YAML: {exc.problem}")
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        check.fail("", f"not valid YAML: {exc}")
+    return None
+
+
+FAQ_TOP = ("disclaimer", "not_covered", "entries")
+FAQ_FIELDS = ("id", "topic", "title", "section", "answer", "phrasings", "keywords", "related")
+
+
+def _load_faq(path: Path, check: _Checker) -> tuple[dict[str, FaqEntry], str | None, str | None]:
+    data = _read_yaml(path, check)
+    entries: dict[str, FaqEntry] = {}
+    if data is None or not check.fields(data, FAQ_TOP, ""):
+        return entries, None, None
+    disclaimer = check.text(data, "disclaimer", "", MAX_SHORT_TEXT)
+    not_covered = check.text(data, "not_covered", "", MAX_SHORT_TEXT)
+    raw_entries = data.get("entries")
+    if not isinstance(raw_entries, list):
+        check.fail("", "'entries' must be a list of entries")
+        return entries, disclaimer, not_covered
+    for n, raw in enumerate(raw_entries, start=1):
+        ident = raw.get("id") if isinstance(raw, dict) else None
+        where = f"entry '{ident}': " if isinstance(ident, str) else f"entry #{n}: "
+        if not check.fields(raw, FAQ_FIELDS, where):
+            continue
+        if not isinstance(ident, str) or not ID_RE.match(ident):
+            check.fail(where, "'id' must be lower-case words joined by hyphens")
+            continue
+        if ident in entries:
+            check.fail(where, "duplicate id")
+            continue
+        topic = check.text(raw, "topic", where, 40)
+        if topic is not None and topic not in TOPICS:
+            check.fail(where, f"'topic' must be one of {', '.join(TOPICS)}, got {topic!r}")
+            topic = None
+        title = check.text(raw, "title", where, MAX_TITLE)
+        section = check.text(raw, "section", where, MAX_TITLE)
+        answer = check.text(raw, "answer", where, MAX_ANSWER)
+        phrasings = check.texts(raw, "phrasings", where)
+        keywords = check.texts(raw, "keywords", where)
+        related = check.texts(raw, "related", where)
+        if None in (topic, title, section, answer):
+            continue
+        entries[ident] = FaqEntry(
+            ident,
+            topic,
+            title,
+            section,
+            answer,
+            phrasings,
+            keywords,
+            related,  # type: ignore[arg-type]
+        )
+    for ident in SPEC_IDS:
+        if ident not in entries and not any(f"entry '{ident}'" in p for p in check.problems):
+            check.fail(f"entry '{ident}': ", "is missing (the spec requires it)")
+    for entry in entries.values():
+        for other in entry.related:
+            if other not in entries:
+                check.fail(f"entry '{entry.id}': ", f"'related' names unknown entry '{other}'")
+    return entries, disclaimer, not_covered
+
+
+TRIAGE_TOP = ("reply", "context", "flags", "synonyms", "off_topic")
+FLAG_FIELDS = ("name", "patterns", "needs_context")
+
+
+def _load_triage(path: Path, check: _Checker) -> dict[str, Any]:
+    data = _read_yaml(path, check)
+    out: dict[str, Any] = {
+        "reply": None,
+        "context": (),
+        "flags": (),
+        "synonyms": {},
+        "off_topic": (),
+    }
+    if data is None or not check.fields(data, TRIAGE_TOP, ""):
+        return out
+    out["reply"] = check.text(data, "reply", "", MAX_ANSWER)
+    out["context"] = tuple(
+        p
+        for p in (check.regex(s, "'context': ") for s in check.texts(data, "context", "", True))
+        if p
+    )
+    out["off_topic"] = check.texts(data, "off_topic", "")
+    synonyms = data.get("synonyms") or {}
+    if not isinstance(synonyms, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in synonyms.items()
+    ):
+        check.fail("", "'synonyms' must map a word or phrase to its replacement")
+    else:
+        out["synonyms"] = {k.lower().strip(): v.lower().strip() for k, v in synonyms.items()}
+    flags: list[RedFlag] = []
+    raw_flags = data.get("flags")
+    if not isinstance(raw_flags, list) or not raw_flags:
+        check.fail("", "'flags' must be a non-empty list")
+        raw_flags = []
+    for n, raw in enumerate(raw_flags, start=1):
+        name = raw.get("name") if isinstance(raw, dict) else None
+        where = f"flag '{name}': " if isinstance(name, str) else f"flag #{n}: "
+        if not check.fields(raw, FLAG_FIELDS, where):
+            continue
+        if check.text(raw, "name", where, 80) is None:
+            continue
+        patterns = [check.regex(p, where) for p in check.texts(raw, "patterns", where, True)]
+        needs = raw.get("needs_context", False)
+        if not isinstance(needs, bool):
+            check.fail(where, "'needs_context' must be true or false")
+            continue
+        if patterns and all(patterns):
+            flags.append(RedFlag(name, tuple(p for p in patterns if p), needs))
+    out["flags"] = tuple(flags)
+    return out
+
+
+ROUTINES_TOP = ("exercises", "week")
+EXERCISE_FIELDS = ("id", "name", "kind", "targets", "steps", "dose")
+DAY_FIELDS = ("name", "stretches", "core")
+
+
+def _load_routines(
+    path: Path, check: _Checker
+) -> tuple[dict[str, Exercise], tuple[DayRoutine, ...]]:
+    data = _read_yaml(path, check)
+    exercises: dict[str, Exercise] = {}
+    if data is None or not check.fields(data, ROUTINES_TOP, ""):
+        return exercises, ()
+    raw_ex = data.get("exercises")
+    if not isinstance(raw_ex, list) or not raw_ex:
+        check.fail("", "'exercises' must be a non-empty list")
+        raw_ex = []
+    for n, raw in enumerate(raw_ex, start=1):
+        ident = raw.get("id") if isinstance(raw, dict) else None
+        where = f"exercise '{ident}': " if isinstance(ident, str) else f"exercise #{n}: "
+        if not check.fields(raw, EXERCISE_FIELDS, where):
+            continue
+        if not isinstance(ident, str) or not ID_RE.match(ident):
+            check.fail(where, "'id' must be lower-case words joined by hyphens")
+            continue
+        if ident in exercises:
+            check.fail(where, "duplicate id")
+            continue
+        name = check.text(raw, "name", where, 100)
+        kind = check.text(raw, "kind", where, 20)
+        if kind is not None and kind not in EXERCISE_KINDS:
+            check.fail(where, f"'kind' must be one of {', '.join(EXERCISE_KINDS)}, got {kind!r}")
+            kind = None
+        dose = check.text(raw, "dose", where, 100)
+        steps = check.texts(raw, "steps", where, required=True)
+        targets = check.texts(raw, "targets", where)
+        if None in (name, kind, dose) or not steps:
+            continue
+        exercises[ident] = Exercise(ident, name, kind, targets, steps, dose)  # type: ignore[arg-type]
+    week: list[DayRoutine] = []
+    raw_week = data.get("week")
+    if not isinstance(raw_week, list) or len(raw_week) != 7:
+        check.fail("", "'week' must list exactly 7 daily routines")
+        raw_week = raw_week if isinstance(raw_week, list) else []
+    for n, raw in enumerate(raw_week, start=1):
+        where = f"week day {n}: "
+        if not check.fields(raw, DAY_FIELDS, where):
+            continue
+        name = check.text(raw, "name", where, 100)
+        parts: dict[str, tuple[Exercise, ...]] = {}
+        for key, kinds in (("stretches", ("dynamic", "static")), ("core", ("core",))):
+            picked = []
+            for ex_id in check.texts(raw, key, where, required=True):
+                ex = exercises.get(ex_id)
+                if ex is None:
+                    check.fail(where, f"'{key}' names unknown exercise '{ex_id}'")
+                elif ex.kind not in kinds:
+                    check.fail(where, f"'{key}' lists '{ex_id}', which is a {ex.kind} exercise")
+                else:
+                    picked.append(ex)
+            parts[key] = tuple(picked)
+        if name is not None and parts["stretches"] and parts["core"]:
+            week.append(DayRoutine(name, parts["stretches"], parts["core"]))
+    seen: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
+    for n, day in enumerate(week, start=1):
+        key = (tuple(e.id for e in day.stretches), tuple(e.id for e in day.core))
+        for part, ids in zip(("stretches", "core"), key, strict=True):
+            if len(set(ids)) != len(ids):
+                check.fail(f"week day {n}: ", f"'{part}' lists an exercise twice")
+        if key in seen:
+            check.fail(f"week day {n}: ", f"is the same routine as day {seen[key]}")
+        seen.setdefault(key, n)
+    return exercises, tuple(week)
+
+
+def load_knowledge(directory: Path | None = None) -> Knowledge:
+    """Read and validate knowledge/; raise KnowledgeError listing every problem found."""
+    base = Path(directory) if directory is not None else PROJECT_ROOT / "knowledge"
+    faq_check = _Checker(base / "faq.yaml", base)
+    triage_check = _Checker(base / "redflags.yaml", base)
+    routines_check = _Checker(base / "routines.yaml", base)
+    entries, disclaimer, not_covered = _load_faq(base / "faq.yaml", faq_check)
+    triage = _load_triage(base / "redflags.yaml", triage_check)
+    exercises, week = _load_routines(base / "routines.yaml", routines_check)
+    problems = faq_check.problems + triage_check.problems + routines_check.problems
+    if problems:
+        raise KnowledgeError(problems)
+    return Knowledge(
+        entries=entries,
+        disclaimer=disclaimer or "",
+        not_covered=not_covered or "",
+        urgent_reply=triage["reply"] or "",
+        red_flags=triage["flags"],
+        context_patterns=triage["context"],
+        synonyms=triage["synonyms"],
+        off_topic=triage["off_topic"],
+        exercises=exercises,
+        week=week,
+        source=base,
+    )
