@@ -7,6 +7,7 @@ move it forward instead of sleeping.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -28,10 +29,8 @@ class SystemClock:
         if wake is None:
             await asyncio.sleep(delay)
             return
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(wake.wait(), timeout=delay)
-        except TimeoutError:
-            pass
 
 
 class FakeClock:

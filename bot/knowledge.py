@@ -109,6 +109,7 @@ class Knowledge:
     red_flags: tuple[RedFlag, ...]
     context_patterns: tuple[re.Pattern[str], ...]
     synonyms: dict[str, str]
+    back_words: tuple[str, ...]
     off_topic: tuple[str, ...]
     exercises: dict[str, Exercise]
     week: tuple[DayRoutine, ...]
@@ -253,35 +254,19 @@ def _load_faq(path: Path, check: _Checker) -> tuple[dict[str, FaqEntry], str | N
     return entries, disclaimer, not_covered
 
 
-TRIAGE_TOP = ("reply", "context", "flags", "synonyms", "off_topic")
+TRIAGE_TOP = ("reply", "context", "flags")
 FLAG_FIELDS = ("name", "patterns", "needs_context")
+LANGUAGE_TOP = ("synonyms", "back_words", "off_topic")
 
 
 def _load_triage(path: Path, check: _Checker) -> dict[str, Any]:
     data = _read_yaml(path, check)
-    out: dict[str, Any] = {
-        "reply": None,
-        "context": (),
-        "flags": (),
-        "synonyms": {},
-        "off_topic": (),
-    }
+    out: dict[str, Any] = {"reply": None, "context": (), "flags": ()}
     if data is None or not check.fields(data, TRIAGE_TOP, ""):
         return out
     out["reply"] = check.text(data, "reply", "", MAX_ANSWER)
-    out["context"] = tuple(
-        p
-        for p in (check.regex(s, "'context': ") for s in check.texts(data, "context", "", True))
-        if p
-    )
-    out["off_topic"] = check.texts(data, "off_topic", "")
-    synonyms = data.get("synonyms") or {}
-    if not isinstance(synonyms, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in synonyms.items()
-    ):
-        check.fail("", "'synonyms' must map a word or phrase to its replacement")
-    else:
-        out["synonyms"] = {k.lower().strip(): v.lower().strip() for k, v in synonyms.items()}
+    context = check.texts(data, "context", "", required=True)
+    out["context"] = tuple(p for p in (check.regex(s, "'context': ") for s in context) if p)
     flags: list[RedFlag] = []
     raw_flags = data.get("flags")
     if not isinstance(raw_flags, list) or not raw_flags:
@@ -302,6 +287,24 @@ def _load_triage(path: Path, check: _Checker) -> dict[str, Any]:
         if patterns and all(patterns):
             flags.append(RedFlag(name, tuple(p for p in patterns if p), needs))
     out["flags"] = tuple(flags)
+    return out
+
+
+def _load_language(path: Path, check: _Checker) -> dict[str, Any]:
+    data = _read_yaml(path, check)
+    out: dict[str, Any] = {"synonyms": {}, "back_words": (), "off_topic": ()}
+    if data is None or not check.fields(data, LANGUAGE_TOP, ""):
+        return out
+    synonyms = data.get("synonyms") or {}
+    if not isinstance(synonyms, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
+        for k, v in synonyms.items()
+    ):
+        check.fail("", "'synonyms' must map a word or phrase to the words that replace it")
+    else:
+        out["synonyms"] = {k.lower().strip(): v.lower().strip() for k, v in synonyms.items()}
+    out["back_words"] = tuple(w.lower() for w in check.texts(data, "back_words", "", True))
+    out["off_topic"] = tuple(w.lower() for w in check.texts(data, "off_topic", ""))
     return out
 
 
@@ -384,11 +387,18 @@ def load_knowledge(directory: Path | None = None) -> Knowledge:
     base = Path(directory) if directory is not None else PROJECT_ROOT / "knowledge"
     faq_check = _Checker(base / "faq.yaml", base)
     triage_check = _Checker(base / "redflags.yaml", base)
+    language_check = _Checker(base / "language.yaml", base)
     routines_check = _Checker(base / "routines.yaml", base)
     entries, disclaimer, not_covered = _load_faq(base / "faq.yaml", faq_check)
     triage = _load_triage(base / "redflags.yaml", triage_check)
+    language = _load_language(base / "language.yaml", language_check)
     exercises, week = _load_routines(base / "routines.yaml", routines_check)
-    problems = faq_check.problems + triage_check.problems + routines_check.problems
+    problems = [
+        *faq_check.problems,
+        *triage_check.problems,
+        *language_check.problems,
+        *routines_check.problems,
+    ]
     if problems:
         raise KnowledgeError(problems)
     return Knowledge(
@@ -398,8 +408,9 @@ def load_knowledge(directory: Path | None = None) -> Knowledge:
         urgent_reply=triage["reply"] or "",
         red_flags=triage["flags"],
         context_patterns=triage["context"],
-        synonyms=triage["synonyms"],
-        off_topic=triage["off_topic"],
+        synonyms=language["synonyms"],
+        back_words=language["back_words"],
+        off_topic=language["off_topic"],
         exercises=exercises,
         week=week,
         source=base,
