@@ -1,0 +1,681 @@
+"""The bot's only record: one SQLite file through aiosqlite, with numbered migrations.
+
+Holds the answer channels per guild, asked questions (for gaps and stats), answer feedback,
+reminder subscriptions, the per-day send records, notices waiting for a member, and the
+Done / Skip presses behind a streak. Times are stored as epoch seconds (UTC) and local dates
+as ISO text; every method takes and returns timezone-aware datetimes.
+
+A send record is unique per (subscription, local date): whoever inserts it owns that day's
+reminder, so two processes can never both send it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import uuid
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import aiosqlite
+
+from bot.schedule import next_due, resolve_zone
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: everything the first release needs
+    """
+    CREATE TABLE guild_channels (
+        guild_id   INTEGER NOT NULL,
+        channel_id INTEGER NOT NULL,
+        added_at   REAL NOT NULL,
+        PRIMARY KEY (guild_id, channel_id)
+    );
+    CREATE TABLE questions (
+        id         INTEGER PRIMARY KEY,
+        guild_id   INTEGER,
+        user_id    INTEGER NOT NULL,
+        question   TEXT NOT NULL,
+        normalised TEXT NOT NULL,
+        kind       TEXT NOT NULL CHECK (kind IN ('answer', 'suggest', 'none', 'urgent')),
+        entry      TEXT,
+        at         REAL NOT NULL
+    );
+    CREATE INDEX questions_at ON questions (at);
+    CREATE INDEX questions_user ON questions (user_id);
+    CREATE TABLE feedback (
+        message_id INTEGER NOT NULL,
+        user_id    INTEGER NOT NULL,
+        entry      TEXT,
+        helpful    INTEGER NOT NULL CHECK (helpful IN (0, 1)),
+        at         REAL NOT NULL,
+        PRIMARY KEY (message_id, user_id)
+    );
+    CREATE INDEX feedback_user ON feedback (user_id);
+    CREATE INDEX feedback_at ON feedback (at);
+    CREATE TABLE subscriptions (
+        id              INTEGER PRIMARY KEY,
+        user_id         INTEGER NOT NULL UNIQUE,
+        dm_channel_id   INTEGER,
+        local_time      TEXT NOT NULL,
+        tz              TEXT NOT NULL,
+        routine         TEXT NOT NULL CHECK (routine IN ('stretches', 'core', 'both')),
+        status          TEXT NOT NULL CHECK (status IN ('active', 'paused')),
+        pause_reason    TEXT,
+        created_at      REAL NOT NULL,
+        updated_at      REAL NOT NULL,
+        next_due_utc    REAL NOT NULL,
+        next_local_date TEXT NOT NULL
+    );
+    CREATE INDEX subscriptions_due ON subscriptions (next_due_utc) WHERE status = 'active';
+    CREATE TABLE sends (
+        id              INTEGER PRIMARY KEY,
+        subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+        user_id         INTEGER NOT NULL,
+        local_date      TEXT NOT NULL,
+        due_utc         REAL NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('claimed', 'sent', 'failed', 'skipped')),
+        claim_token     TEXT,
+        detail          TEXT,
+        message_id      INTEGER,
+        at              REAL NOT NULL,
+        UNIQUE (subscription_id, local_date)
+    );
+    CREATE INDEX sends_token ON sends (claim_token);
+    CREATE INDEX sends_user ON sends (user_id);
+    CREATE TABLE notices (
+        id      INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL,
+        text    TEXT NOT NULL,
+        at      REAL NOT NULL
+    );
+    CREATE INDEX notices_user ON notices (user_id);
+    CREATE TABLE routine_log (
+        user_id    INTEGER NOT NULL,
+        local_date TEXT NOT NULL,
+        action     TEXT NOT NULL CHECK (action IN ('done', 'skip')),
+        at         REAL NOT NULL,
+        PRIMARY KEY (user_id, local_date)
+    );
+    """,
+)
+
+SEND_STATUSES = ("claimed", "sent", "failed", "skipped")
+_PUNCT = re.compile(r"[^\w\s']+")
+_SPACE = re.compile(r"\s+")
+
+
+def _ts(value: datetime) -> float:
+    if value.tzinfo is None:
+        raise ValueError("the store takes timezone-aware datetimes only")
+    return value.timestamp()
+
+
+def _dt(value: float | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+def normalise_question(text: str) -> str:
+    """The form questions are grouped by in the gaps report."""
+    return _SPACE.sub(" ", _PUNCT.sub(" ", text.lower())).strip()[:300]
+
+
+class Gap(NamedTuple):
+    question: str
+    count: int
+    last_at: datetime
+
+
+@dataclass(frozen=True)
+class Stats:
+    questions: int
+    answered: int
+    helpful: int
+    not_helpful: int
+    top_entries: list[tuple[str, int]]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    id: int
+    user_id: int
+    dm_channel_id: int | None
+    local_time: time
+    tz: str
+    routine: str
+    status: str
+    pause_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+    next_due: datetime
+    next_local_date: date
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One day's reminder that this process now owns and must send (or give up on)."""
+
+    send_id: int
+    subscription_id: int
+    user_id: int
+    dm_channel_id: int | None
+    routine: str
+    local_date: date
+    due: datetime
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    claims: list[Claim]
+    skipped: int
+
+
+_SUB_COLS = (
+    "id, user_id, dm_channel_id, local_time, tz, routine, status, pause_reason, "
+    "created_at, updated_at, next_due_utc, next_local_date"
+)
+
+
+def _sub(row: Iterable[Any]) -> Subscription:
+    (sid, uid, dm, lt, tz, routine, status, reason, created, updated, due, ldate) = row
+    return Subscription(
+        id=sid,
+        user_id=uid,
+        dm_channel_id=dm,
+        local_time=time.fromisoformat(lt),
+        tz=tz,
+        routine=routine,
+        status=status,
+        pause_reason=reason,
+        created_at=_dt(created),  # type: ignore[arg-type]
+        updated_at=_dt(updated),  # type: ignore[arg-type]
+        next_due=_dt(due),  # type: ignore[arg-type]
+        next_local_date=date.fromisoformat(ldate),
+    )
+
+
+class Store:
+    """All reads and writes of the bot's database. Create with ``await Store.open(path)``."""
+
+    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
+        self.db = db
+        self.path = path
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Store:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            await db.execute("PRAGMA busy_timeout = 10000")
+            await db.execute("PRAGMA journal_mode = WAL")
+            await db.execute("PRAGMA foreign_keys = ON")
+            await db.execute("PRAGMA synchronous = NORMAL")
+            store = cls(db, path)
+            await store._migrate()
+        except BaseException:
+            await db.close()
+            raise
+        return store
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    async def _migrate(self) -> None:
+        for version, script in enumerate(MIGRATIONS, start=1):
+            async with self._tx() as db:
+                async with db.execute("PRAGMA user_version") as cur:
+                    (current,) = await cur.fetchone()  # type: ignore[misc]
+                if current >= version:
+                    continue
+                # executescript would commit first; run the statements inside our transaction
+                for statement in script.split(";"):
+                    if statement.strip():
+                        await db.execute(statement)
+                await db.execute(f"PRAGMA user_version = {version}")
+
+    async def schema_version(self) -> int:
+        async with self.db.execute("PRAGMA user_version") as cur:
+            (version,) = await cur.fetchone()  # type: ignore[misc]
+        return int(version)
+
+    @asynccontextmanager
+    async def _tx(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction at a time on this connection; BEGIN IMMEDIATE locks the file."""
+        async with self._lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                await self.db.execute("ROLLBACK")
+                raise
+            await self.db.execute("COMMIT")
+
+    async def _one(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        async with self.db.execute(sql, tuple(params)) as cur:
+            return await cur.fetchone()
+
+    async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+        async with self.db.execute(sql, tuple(params)) as cur:
+            return list(await cur.fetchall())
+
+    # -- answer channels ------------------------------------------------------------------
+
+    async def enable_channel(self, guild_id: int, channel_id: int) -> bool:
+        async with self._tx() as db:
+            cur = await db.execute(
+                "INSERT OR IGNORE INTO guild_channels VALUES (?, ?, ?)",
+                (guild_id, channel_id, datetime.now(UTC).timestamp()),
+            )
+            return cur.rowcount == 1
+
+    async def disable_channel(self, guild_id: int, channel_id: int) -> bool:
+        async with self._tx() as db:
+            cur = await db.execute(
+                "DELETE FROM guild_channels WHERE guild_id = ? AND channel_id = ?",
+                (guild_id, channel_id),
+            )
+            return cur.rowcount == 1
+
+    async def enabled_channels(self, guild_id: int) -> list[int]:
+        rows = await self._all(
+            "SELECT channel_id FROM guild_channels WHERE guild_id = ?"
+            " ORDER BY added_at, channel_id",
+            (guild_id,),
+        )
+        return [r[0] for r in rows]
+
+    async def is_enabled(self, guild_id: int, channel_id: int) -> bool:
+        row = await self._one(
+            "SELECT 1 FROM guild_channels WHERE guild_id = ? AND channel_id = ?",
+            (guild_id, channel_id),
+        )
+        return row is not None
+
+    # -- questions, feedback, gaps, stats -------------------------------------------------
+
+    async def log_question(
+        self,
+        *,
+        guild_id: int | None,
+        user_id: int,
+        question: str,
+        kind: str,
+        entry: str | None,
+        at: datetime,
+    ) -> int:
+        async with self._tx() as db:
+            cur = await db.execute(
+                "INSERT INTO questions (guild_id, user_id, question, normalised, kind, entry, at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    guild_id,
+                    user_id,
+                    question[:2000],
+                    normalise_question(question),
+                    kind,
+                    entry,
+                    _ts(at),
+                ),
+            )
+            return int(cur.lastrowid or 0)
+
+    async def record_feedback(
+        self, *, message_id: int, user_id: int, entry: str | None, helpful: bool, at: datetime
+    ) -> bool:
+        """Store a member's rating of an answer; False if they already rated that answer."""
+        async with self._tx() as db:
+            cur = await db.execute(
+                "INSERT OR IGNORE INTO feedback VALUES (?, ?, ?, ?, ?)",
+                (message_id, user_id, entry, int(bool(helpful)), _ts(at)),
+            )
+            return cur.rowcount == 1
+
+    async def gaps(self, *, since: datetime, limit: int = 10) -> list[Gap]:
+        """The most-asked questions since ``since`` that the guide did not answer."""
+        rows = await self._all(
+            "SELECT normalised, COUNT(*), MAX(at) FROM questions"
+            " WHERE at >= ? AND kind IN ('none', 'suggest') AND normalised != ''"
+            " GROUP BY normalised ORDER BY COUNT(*) DESC, MAX(at) DESC LIMIT ?",
+            (_ts(since), limit),
+        )
+        return [Gap(q, n, _dt(last)) for q, n, last in rows]  # type: ignore[arg-type]
+
+    async def stats(self, *, since: datetime, top: int = 5) -> Stats:
+        t = _ts(since)
+        questions, answered = await self._one(
+            "SELECT COUNT(*), COALESCE(SUM(kind = 'answer'), 0) FROM questions WHERE at >= ?",
+            (t,),
+        )
+        helpful, not_helpful = await self._one(
+            "SELECT COALESCE(SUM(helpful = 1), 0), COALESCE(SUM(helpful = 0), 0)"
+            " FROM feedback WHERE at >= ?",
+            (t,),
+        )
+        rows = await self._all(
+            "SELECT entry, COUNT(*) FROM questions WHERE at >= ? AND kind = 'answer'"
+            " AND entry IS NOT NULL GROUP BY entry ORDER BY COUNT(*) DESC, entry LIMIT ?",
+            (t, top),
+        )
+        return Stats(questions, answered, helpful, not_helpful, [(e, n) for e, n in rows])
+
+    async def prune(self, before: datetime) -> dict[str, int]:
+        """Delete questions, feedback and send records older than ``before``."""
+        t = _ts(before)
+        out: dict[str, int] = {}
+        async with self._tx() as db:
+            for table, column in (("questions", "at"), ("feedback", "at"), ("sends", "due_utc")):
+                cur = await db.execute(f"DELETE FROM {table} WHERE {column} < ?", (t,))
+                out[table] = cur.rowcount
+        return out
+
+    async def forget_member(self, user_id: int) -> dict[str, int]:
+        """Delete everything stored about one member; returns how many rows went per table."""
+        out: dict[str, int] = {}
+        async with self._tx() as db:
+            for table in ("questions", "feedback", "sends", "notices", "routine_log"):
+                cur = await db.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
+                out[table] = cur.rowcount
+            cur = await db.execute("DELETE FROM subscriptions WHERE user_id = ?", (user_id,))
+            out["subscriptions"] = cur.rowcount
+        return out
+
+    # -- subscriptions --------------------------------------------------------------------
+
+    async def subscribe(
+        self,
+        *,
+        user_id: int,
+        dm_channel_id: int | None,
+        local_time: time,
+        tz: str,
+        routine: str,
+        at: datetime,
+    ) -> tuple[Subscription, bool]:
+        """Create or replace a member's subscription (active); True if it is new.
+
+        A streak and today's send record survive a change of time or routine, so changing
+        the time never brings a second reminder for a day already sent.
+        """
+        resolve_zone(tz)
+        due, day = next_due(local_time, tz, at)
+        lt = f"{local_time.hour:02d}:{local_time.minute:02d}"
+        async with self._tx() as db:
+            existed = await self._one("SELECT 1 FROM subscriptions WHERE user_id = ?", (user_id,))
+            await db.execute(
+                "INSERT INTO subscriptions (user_id, dm_channel_id, local_time, tz, routine,"
+                " status, pause_reason, created_at, updated_at, next_due_utc, next_local_date)"
+                " VALUES (?, ?, ?, ?, ?, 'active', NULL, ?, ?, ?, ?)"
+                " ON CONFLICT (user_id) DO UPDATE SET"
+                " dm_channel_id = COALESCE(excluded.dm_channel_id, dm_channel_id),"
+                " local_time = excluded.local_time, tz = excluded.tz,"
+                " routine = excluded.routine, status = 'active', pause_reason = NULL,"
+                " updated_at = excluded.updated_at, next_due_utc = excluded.next_due_utc,"
+                " next_local_date = excluded.next_local_date",
+                (user_id, dm_channel_id, lt, tz, routine, _ts(at), _ts(at), _ts(due), str(day)),
+            )
+        sub = await self.subscription(user_id)
+        assert sub is not None
+        return sub, existed is None
+
+    async def subscription(self, user_id: int) -> Subscription | None:
+        row = await self._one(
+            f"SELECT {_SUB_COLS} FROM subscriptions WHERE user_id = ?", (user_id,)
+        )
+        return _sub(row) if row else None
+
+    async def subscription_by_id(self, subscription_id: int) -> Subscription | None:
+        row = await self._one(
+            f"SELECT {_SUB_COLS} FROM subscriptions WHERE id = ?", (subscription_id,)
+        )
+        return _sub(row) if row else None
+
+    async def pause(self, user_id: int, *, reason: str, at: datetime) -> bool:
+        """Pause an active subscription; False if there is none or it is already paused."""
+        async with self._tx() as db:
+            cur = await db.execute(
+                "UPDATE subscriptions SET status = 'paused', pause_reason = ?, updated_at = ?"
+                " WHERE user_id = ? AND status = 'active'",
+                (reason, _ts(at), user_id),
+            )
+            return cur.rowcount == 1
+
+    async def resume(self, user_id: int, *, at: datetime) -> Subscription | None:
+        """Resume a paused subscription from the next due time after ``at``; None if none."""
+        sub = await self.subscription(user_id)
+        if sub is None:
+            return None
+        due, day = next_due(sub.local_time, sub.tz, at)
+        async with self._tx() as db:
+            await db.execute(
+                "UPDATE subscriptions SET status = 'active', pause_reason = NULL, updated_at = ?,"
+                " next_due_utc = ?, next_local_date = ? WHERE id = ?",
+                (_ts(at), _ts(due), str(day), sub.id),
+            )
+        return await self.subscription(user_id)
+
+    async def unsubscribe(self, user_id: int) -> bool:
+        """Delete a member's subscription and its send records; False if there was none."""
+        async with self._tx() as db:
+            cur = await db.execute("DELETE FROM subscriptions WHERE user_id = ?", (user_id,))
+            return cur.rowcount == 1
+
+    async def set_dm_channel(self, user_id: int, channel_id: int | None) -> None:
+        async with self._tx() as db:
+            await db.execute(
+                "UPDATE subscriptions SET dm_channel_id = ? WHERE user_id = ?",
+                (channel_id, user_id),
+            )
+
+    # -- the dispatcher's side ------------------------------------------------------------
+
+    async def next_due_time(self) -> datetime | None:
+        """The earliest due instant among active subscriptions."""
+        row = await self._one("SELECT MIN(next_due_utc) FROM subscriptions WHERE status = 'active'")
+        return _dt(row[0]) if row else None
+
+    async def claim_due(self, *, now: datetime, grace: timedelta, limit: int = 500) -> ClaimResult:
+        """Atomically take the reminders due at ``now``: insert their send records and move
+        each subscription on to its next local day, in one transaction.
+
+        A reminder due more than ``grace`` ago is recorded as skipped; if the member's time
+        came round again within the grace window (after downtime), that one is claimed.
+        Only the send records this call inserted are returned, so a reminder claimed by
+        another process (or already sent today) is never returned twice.
+        """
+        t_now = _ts(now)
+        token = uuid.uuid4().hex
+        skipped = 0
+        async with self._tx() as db:
+            rows = await self._all(
+                "SELECT id, user_id, local_time, tz, next_due_utc, next_local_date"
+                " FROM subscriptions WHERE status = 'active' AND next_due_utc <= ?"
+                " ORDER BY next_due_utc LIMIT ?",
+                (t_now, limit),
+            )
+            if not rows:
+                return ClaimResult([], 0)
+            inserts: list[tuple[Any, ...]] = []
+            updates: list[tuple[Any, ...]] = []
+            for sid, uid, lt, tz, due_ts, ldate in rows:
+                local_time = time.fromisoformat(lt)
+                if t_now - due_ts <= grace.total_seconds():
+                    inserts.append((sid, uid, ldate, due_ts, "claimed", token, None, t_now))
+                else:
+                    skipped += 1
+                    inserts.append((sid, uid, ldate, due_ts, "skipped", None, "late", t_now))
+                    late_due, late_day = next_due(local_time, tz, now - grace)
+                    if late_due <= now:
+                        inserts.append(
+                            (sid, uid, str(late_day), _ts(late_due), "claimed", token, None, t_now)
+                        )
+                nxt, nday = next_due(local_time, tz, now)
+                updates.append((nxt.timestamp(), str(nday), sid))
+            await db.executemany(
+                "INSERT OR IGNORE INTO sends (subscription_id, user_id, local_date, due_utc,"
+                " status, claim_token, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                inserts,
+            )
+            await db.executemany(
+                "UPDATE subscriptions SET next_due_utc = ?, next_local_date = ? WHERE id = ?",
+                updates,
+            )
+            claimed = await self._all(
+                "SELECT s.id, s.subscription_id, s.user_id, b.dm_channel_id, b.routine,"
+                " s.local_date, s.due_utc FROM sends s JOIN subscriptions b"
+                " ON b.id = s.subscription_id WHERE s.claim_token = ? ORDER BY s.due_utc, s.id",
+                (token,),
+            )
+        claims = [
+            Claim(i, sid, uid, dm, routine, date.fromisoformat(d), _dt(due))  # type: ignore[arg-type]
+            for i, sid, uid, dm, routine, d, due in claimed
+        ]
+        return ClaimResult(claims, skipped)
+
+    async def finish_send(
+        self,
+        send_id: int,
+        *,
+        status: str,
+        at: datetime,
+        detail: str | None = None,
+        message_id: int | None = None,
+    ) -> None:
+        if status not in SEND_STATUSES:
+            raise ValueError(f"unknown send status {status!r}")
+        async with self._tx() as db:
+            await db.execute(
+                "UPDATE sends SET status = ?, at = ?, detail = ?, message_id = ? WHERE id = ?",
+                (status, _ts(at), detail, message_id, send_id),
+            )
+
+    async def pause_subscription(
+        self, subscription_id: int, *, reason: str, notice: str | None, at: datetime
+    ) -> bool:
+        """Pause by id (the dispatcher's side) and leave the member a notice, in one go."""
+        async with self._tx() as db:
+            cur = await db.execute(
+                "UPDATE subscriptions SET status = 'paused', pause_reason = ?, updated_at = ?"
+                " WHERE id = ? AND status = 'active' RETURNING user_id",
+                (reason, _ts(at), subscription_id),
+            )
+            row = await cur.fetchone()
+            await cur.close()
+            if row is None:
+                return False
+            if notice:
+                await db.execute(
+                    "INSERT INTO notices (user_id, text, at) VALUES (?, ?, ?)",
+                    (row[0], notice, _ts(at)),
+                )
+            return True
+
+    async def delete_subscription(self, subscription_id: int) -> bool:
+        async with self._tx() as db:
+            cur = await db.execute("DELETE FROM subscriptions WHERE id = ?", (subscription_id,))
+            return cur.rowcount == 1
+
+    async def sends(self, user_id: int | None = None) -> list[dict[str, Any]]:
+        """Send records (all, or one member's), oldest first: for status pages and tests."""
+        where, params = ("WHERE user_id = ?", (user_id,)) if user_id is not None else ("", ())
+        rows = await self._all(
+            "SELECT id, subscription_id, user_id, local_date, due_utc, status, detail, message_id,"
+            f" at FROM sends {where} ORDER BY due_utc, id",
+            params,
+        )
+        keys = ("id", "subscription_id", "user_id", "local_date", "due", "status", "detail")
+        out = []
+        for row in rows:
+            rec = dict(zip(keys, row[:7], strict=True))
+            rec["due"] = _dt(rec["due"])
+            rec["local_date"] = date.fromisoformat(rec["local_date"])
+            rec["message_id"] = row[7]
+            rec["at"] = _dt(row[8])
+            out.append(rec)
+        return out
+
+    # -- notices --------------------------------------------------------------------------
+
+    async def add_notice(self, user_id: int, text: str, *, at: datetime) -> None:
+        async with self._tx() as db:
+            await db.execute(
+                "INSERT INTO notices (user_id, text, at) VALUES (?, ?, ?)",
+                (user_id, text, _ts(at)),
+            )
+
+    async def pop_notices(self, user_id: int) -> list[str]:
+        """Take (and delete) the notices waiting for a member, oldest first."""
+        async with self._tx() as db:
+            cur = await db.execute(
+                "DELETE FROM notices WHERE user_id = ? RETURNING id, text", (user_id,)
+            )
+            rows = await cur.fetchall()
+            await cur.close()
+        return [text for _id, text in sorted(rows)]
+
+    async def has_notices(self, user_id: int) -> bool:
+        row = await self._one("SELECT 1 FROM notices WHERE user_id = ? LIMIT 1", (user_id,))
+        return row is not None
+
+    # -- Done / Skip and the streak -------------------------------------------------------
+
+    async def record_routine(self, user_id: int, day: date, action: str, *, at: datetime) -> bool:
+        """Record Done or Skip for a member's local date; False if that day already has one."""
+        if action not in ("done", "skip"):
+            raise ValueError(f"unknown routine action {action!r}")
+        async with self._tx() as db:
+            cur = await db.execute(
+                "INSERT OR IGNORE INTO routine_log VALUES (?, ?, ?, ?)",
+                (user_id, str(day), action, _ts(at)),
+            )
+            return cur.rowcount == 1
+
+    async def streak(self, user_id: int, today: date) -> tuple[int, int]:
+        """(current streak, total Done days). The streak counts consecutive days done, ending
+        today or yesterday; a skipped day is a rest day that neither counts nor breaks it."""
+        rows = await self._all(
+            "SELECT local_date, action FROM routine_log WHERE user_id = ? ORDER BY local_date DESC",
+            (user_id,),
+        )
+        total = sum(1 for _d, a in rows if a == "done")
+        marks = {date.fromisoformat(d): a for d, a in rows}
+        day = today if today in marks else today - timedelta(days=1)
+        streak = 0
+        while day in marks:
+            if marks[day] == "done":
+                streak += 1
+            day -= timedelta(days=1)
+        return streak, total
+
+    async def check_consistency(self) -> list[str]:
+        """Problems in the stored data (empty when all is well): used by tests and `check`."""
+        problems: list[str] = []
+        async with self.db.execute("PRAGMA foreign_key_check") as cur:
+            for row in await cur.fetchall():
+                problems.append(f"foreign key: {tuple(row)}")
+        async with self.db.execute("PRAGMA integrity_check") as cur:
+            (ok,) = await cur.fetchone()  # type: ignore[misc]
+            if ok != "ok":
+                problems.append(f"integrity: {ok}")
+        for (n,) in await self._all(
+            "SELECT COUNT(*) FROM subscriptions WHERE status = 'paused' AND pause_reason IS NULL"
+        ):
+            if n:
+                problems.append(f"{n} paused subscriptions without a reason")
+        for (n,) in await self._all(
+            "SELECT COUNT(*) FROM subscriptions"
+            " WHERE status = 'active' AND pause_reason IS NOT NULL"
+        ):
+            if n:
+                problems.append(f"{n} active subscriptions with a pause reason")
+        for (n,) in await self._all(
+            "SELECT COUNT(*) FROM sends s LEFT JOIN subscriptions b ON b.id = s.subscription_id"
+            " WHERE b.id IS NULL OR b.user_id != s.user_id"
+        ):
+            if n:
+                problems.append(f"{n} send records without their subscription")
+        return problems
