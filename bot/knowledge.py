@@ -203,6 +203,7 @@ FAQ_FIELDS = ("id", "topic", "title", "section", "answer", "phrasings", "keyword
 def _load_faq(path: Path, check: _Checker) -> tuple[dict[str, FaqEntry], str | None, str | None]:
     data = _read_yaml(path, check)
     entries: dict[str, FaqEntry] = {}
+    declared: set[str] = set()  # ids of entries with errors too: reported once, not again
     if data is None or not check.fields(data, FAQ_TOP, ""):
         return entries, None, None
     disclaimer = check.text(data, "disclaimer", "", MAX_SHORT_TEXT)
@@ -219,9 +220,10 @@ def _load_faq(path: Path, check: _Checker) -> tuple[dict[str, FaqEntry], str | N
         if not isinstance(ident, str) or not ID_RE.match(ident):
             check.fail(where, "'id' must be lower-case words joined by hyphens")
             continue
-        if ident in entries:
+        if ident in declared:
             check.fail(where, "duplicate id")
             continue
+        declared.add(ident)
         topic = check.text(raw, "topic", where, 40)
         if topic is not None and topic not in TOPICS:
             check.fail(where, f"'topic' must be one of {', '.join(TOPICS)}, got {topic!r}")
@@ -249,7 +251,7 @@ def _load_faq(path: Path, check: _Checker) -> tuple[dict[str, FaqEntry], str | N
             check.fail(f"entry '{ident}': ", "is missing (the spec requires it)")
     for entry in entries.values():
         for other in entry.related:
-            if other not in entries:
+            if other not in declared:
                 check.fail(f"entry '{entry.id}': ", f"'related' names unknown entry '{other}'")
     return entries, disclaimer, not_covered
 
@@ -318,6 +320,7 @@ def _load_routines(
 ) -> tuple[dict[str, Exercise], tuple[DayRoutine, ...]]:
     data = _read_yaml(path, check)
     exercises: dict[str, Exercise] = {}
+    declared: set[str] = set()  # ids of exercises with errors too: reported once, not again
     if data is None or not check.fields(data, ROUTINES_TOP, ""):
         return exercises, ()
     raw_ex = data.get("exercises")
@@ -332,9 +335,10 @@ def _load_routines(
         if not isinstance(ident, str) or not ID_RE.match(ident):
             check.fail(where, "'id' must be lower-case words joined by hyphens")
             continue
-        if ident in exercises:
+        if ident in declared:
             check.fail(where, "duplicate id")
             continue
+        declared.add(ident)
         name = check.text(raw, "name", where, 100)
         kind = check.text(raw, "kind", where, 20)
         if kind is not None and kind not in EXERCISE_KINDS:
@@ -362,7 +366,8 @@ def _load_routines(
             for ex_id in check.texts(raw, key, where, required=True):
                 ex = exercises.get(ex_id)
                 if ex is None:
-                    check.fail(where, f"'{key}' names unknown exercise '{ex_id}'")
+                    if ex_id not in declared:
+                        check.fail(where, f"'{key}' names unknown exercise '{ex_id}'")
                 elif ex.kind not in kinds:
                     check.fail(where, f"'{key}' lists '{ex_id}', which is a {ex.kind} exercise")
                 else:
