@@ -1,0 +1,85 @@
+"""Per-member and per-channel cooldowns, on a fake clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.cooldowns import Cooldowns
+
+START = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+async def test_a_burst_in_one_channel_gets_one_reply(clock):
+    cd = Cooldowns(clock, member_s=60, channel_s=10)
+    allowed = [cd.try_acquire(member, 500) for member in range(20)]
+    assert allowed.count(True) == 1
+    assert allowed[0] is True
+
+
+async def test_channel_cooldown_ends_on_time(clock):
+    cd = Cooldowns(clock, member_s=60, channel_s=10)
+    assert cd.try_acquire(1, 500)
+    await clock.advance(timedelta(seconds=9))
+    assert not cd.try_acquire(2, 500)
+    await clock.advance(timedelta(seconds=1))
+    assert cd.try_acquire(2, 500)
+
+
+async def test_member_cooldown_holds_across_channels(clock):
+    cd = Cooldowns(clock, member_s=60, channel_s=10)
+    assert cd.try_acquire(1, 500)
+    assert not cd.try_acquire(1, 501)
+    assert cd.try_acquire(2, 501)
+    await clock.advance(timedelta(seconds=59))
+    assert not cd.try_acquire(1, 502)
+    await clock.advance(timedelta(seconds=1))
+    assert cd.try_acquire(1, 502)
+
+
+async def test_a_refused_attempt_does_not_extend_the_cooldown(clock):
+    cd = Cooldowns(clock, member_s=0, channel_s=10)
+    assert cd.try_acquire(1, 500)
+    await clock.advance(timedelta(seconds=5))
+    assert not cd.try_acquire(2, 500)
+    await clock.advance(timedelta(seconds=5))
+    assert cd.try_acquire(3, 500)
+
+
+async def test_hit_starts_both_cooldowns_without_checking(clock):
+    cd = Cooldowns(clock, member_s=60, channel_s=10)
+    assert cd.try_acquire(1, 500)
+    cd.hit(1, 500)  # an urgent reply goes out regardless
+    assert not cd.ready(1, 600)
+    assert not cd.ready(2, 500)
+
+
+async def test_zero_cooldowns_never_refuse(clock):
+    cd = Cooldowns(clock, member_s=0, channel_s=0)
+    assert all(cd.try_acquire(1, 500) for _ in range(100))
+
+
+async def test_forget_member_clears_only_that_member(clock):
+    cd = Cooldowns(clock, member_s=60, channel_s=0)
+    cd.try_acquire(1, 500)
+    cd.try_acquire(2, 501)
+    cd.forget_member(1)
+    assert cd.ready(1, 502)
+    assert not cd.ready(2, 502)
+
+
+async def test_expired_entries_are_pruned(clock):
+    cd = Cooldowns(clock, member_s=1, channel_s=1)
+    for n in range(10_001):
+        cd.try_acquire(n, n)
+    await clock.advance(timedelta(seconds=2))
+    cd.try_acquire(10**9, 10**9)
+    assert len(cd._members) == 1
+    assert len(cd._channels) == 1
