@@ -1,0 +1,207 @@
+"""Server admin commands and /forgetme.
+
+/config channels add|remove|list chooses where the bot answers by itself; /faqadmin gaps,
+stats and reload show what the guide lacks and swap in an edited knowledge/. All of them
+need Manage Server, both as Discord's default permission and checked here. /forgetme lets
+any member delete everything the bot stores about them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import embeds
+from bot.knowledge import KnowledgeError, load_knowledge
+from bot.matching import Matcher
+from bot.replies import Reply
+
+log = logging.getLogger(__name__)
+
+MANAGE_SERVER = discord.Permissions(manage_guild=True)
+WINDOW = timedelta(days=30)
+
+
+def manage_server() -> Any:
+    """A check: in a server, by a member with Manage Server (Discord's default is not trusted)."""
+
+    def predicate(interaction: discord.Interaction) -> bool:
+        if interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage()
+        if not interaction.permissions.manage_guild:
+            raise app_commands.MissingPermissions(["manage_guild"])
+        return True
+
+    return app_commands.check(predicate)
+
+
+def _info(title: str, body: str) -> discord.Embed:
+    return embeds.reply_embed(Reply("info", title, body))
+
+
+class Admin(commands.Cog):
+    """Channel settings, knowledge gaps, statistics, reload, and /forgetme."""
+
+    config = app_commands.Group(
+        name="config",
+        description="Bot settings for this server",
+        guild_only=True,
+        default_permissions=MANAGE_SERVER,
+    )
+    channels = app_commands.Group(
+        name="channels", description="Channels where the bot answers by itself", parent=config
+    )
+    faqadmin = app_commands.Group(
+        name="faqadmin",
+        description="What members ask, and the knowledge base",
+        guild_only=True,
+        default_permissions=MANAGE_SERVER,
+    )
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot: Any = bot
+
+    # -- /config channels ---------------------------------------------------------------------
+
+    @channels.command(name="add", description="Answer questions in a channel (default: this one)")
+    @app_commands.describe(channel="The channel (default: this one)")
+    @manage_server()
+    async def channels_add(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    ) -> None:
+        channel_id = channel.id if channel else interaction.channel_id
+        assert interaction.guild_id is not None and channel_id is not None
+        added = await self.bot.store.enable_channel(interaction.guild_id, channel_id)
+        text = (
+            f"I'll answer questions about upper back soreness in <#{channel_id}>."
+            if added
+            else f"<#{channel_id}> is already enabled."
+        )
+        await embeds.send_ephemeral(interaction, text)
+
+    @channels.command(name="remove", description="Stop answering by myself in a channel")
+    @app_commands.describe(channel="The channel (default: this one)")
+    @manage_server()
+    async def channels_remove(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    ) -> None:
+        channel_id = channel.id if channel else interaction.channel_id
+        assert interaction.guild_id is not None and channel_id is not None
+        removed = await self.bot.store.disable_channel(interaction.guild_id, channel_id)
+        text = (
+            f"I'll stay quiet in <#{channel_id}> unless someone mentions me."
+            if removed
+            else f"<#{channel_id}> was not enabled."
+        )
+        await embeds.send_ephemeral(interaction, text)
+
+    @channels.command(name="list", description="The channels where I answer by myself")
+    @manage_server()
+    async def channels_list(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        ids = await self.bot.store.enabled_channels(interaction.guild_id)
+        body = (
+            "\n".join(f"• <#{i}>" for i in ids)
+            if ids
+            else "None yet. Add one with /config channels add."
+        )
+        await embeds.send_ephemeral(interaction, embed=_info("Channels I answer in", body))
+
+    # -- /faqadmin --------------------------------------------------------------------------------
+
+    @faqadmin.command(name="gaps", description="The most-asked questions the guide did not answer")
+    @manage_server()
+    async def gaps(self, interaction: discord.Interaction) -> None:
+        since = self.bot.clock.now() - WINDOW
+        rows = await self.bot.store.gaps(since=since, limit=15)
+        if rows:
+            body = "\n".join(
+                f"{n}. **{count}×** {embeds.quote(question, 200)}"
+                f" (last <t:{int(last_at.timestamp())}:R>)"
+                for n, (question, count, last_at) in enumerate(rows, 1)
+            )
+        else:
+            body = "No unanswered questions in the last 30 days."
+        await embeds.send_ephemeral(
+            interaction, embed=_info("Unanswered questions, last 30 days", body)
+        )
+
+    @faqadmin.command(name="stats", description="Questions answered, helpful rate, top entries")
+    @manage_server()
+    async def stats(self, interaction: discord.Interaction) -> None:
+        s = await self.bot.store.stats(since=self.bot.clock.now() - WINDOW)
+        votes = s.helpful + s.not_helpful
+        rate = f"{100 * s.helpful / votes:.0f}% of {votes} ratings" if votes else "no ratings yet"
+        titles = {e.id: e.title for e in self.bot.knowledge.entries.values()}
+        top = "\n".join(
+            f"{n}. {titles.get(entry, entry)} ({count})"
+            for n, (entry, count) in enumerate(s.top_entries, 1)
+        )
+        embed = _info(
+            "FAQ statistics, last 30 days",
+            f"**Questions asked:** {s.questions}\n**Answered directly:** {s.answered}\n"
+            f"**Helpful:** {rate}",
+        )
+        embed.add_field(name="Most answered", value=top or "Nothing yet.", inline=False)
+        await embeds.send_ephemeral(interaction, embed=embeds.fit(embed))
+
+    @faqadmin.command(name="reload", description="Re-read knowledge/ (keeps the old one on error)")
+    @manage_server()
+    async def reload(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        source = self.bot.settings.knowledge_dir
+        try:
+            knowledge = await asyncio.to_thread(load_knowledge, source)
+            matcher = await asyncio.to_thread(Matcher, knowledge)
+        except KnowledgeError as exc:
+            log.warning("reload of %s refused:\n%s", source, exc)
+            body = "\n".join(f"• {embeds.quote(p, 300)}" for p in exc.problems)
+            await interaction.followup.send(
+                embed=_info("Reload refused: the running knowledge is kept", body),
+                ephemeral=True,
+                allowed_mentions=embeds.NO_MENTIONS,
+            )
+            return
+        self.bot.knowledge, self.bot.matcher = knowledge, matcher
+        log.info("knowledge reloaded from %s: %d entries", source, len(knowledge.entries))
+        entries, exercises = len(knowledge.entries), len(knowledge.exercises)
+        await interaction.followup.send(
+            f"Reloaded: {entries} FAQ entries, {exercises} exercises.",
+            ephemeral=True,
+            allowed_mentions=embeds.NO_MENTIONS,
+        )
+
+    # -- /forgetme --------------------------------------------------------------------------------
+
+    @app_commands.command(name="forgetme", description="Delete everything the bot stores about you")
+    async def forgetme(self, interaction: discord.Interaction) -> None:
+        counts = await self.bot.store.forget_member(interaction.user.id)
+        faq = self.bot.get_cog("FAQ")
+        if faq is not None:
+            faq.cooldowns.forget_member(interaction.user.id)
+        wake = getattr(self.bot.get_cog("Reminders"), "poke", None)
+        if callable(wake):
+            wake()
+        total = sum(counts.values())
+        text = (
+            "Done: I deleted everything I had stored about you "
+            f"({total} records, reminders included)."
+            if total
+            else "I had nothing stored about you."
+        )
+        await embeds.send_ephemeral(interaction, text)
+
+    async def cog_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        await embeds.command_failed(interaction, error)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Admin(bot))

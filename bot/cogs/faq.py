@@ -1,0 +1,246 @@
+"""The FAQ features: answers in enabled channels, to mentions and DMs, and the slash commands.
+
+/ask, /faq, /stretches, /core, /disclaimer and /help. Everything is rendered by bot.embeds;
+every message allows no mentions at all, and member text is never echoed unescaped.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+from typing import Any, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import embeds
+from bot.cooldowns import Cooldowns
+from bot.knowledge import FaqEntry, Knowledge
+from bot.matching import Decision, Matcher, Mode
+from bot.replies import Reply, decision_reply, routine_reply
+
+log = logging.getLogger(__name__)
+
+# Only these message types are members talking; joins, pins, boosts... are system messages.
+MEMBER_MESSAGES = (discord.MessageType.default, discord.MessageType.reply)
+# Kinds whose question text is kept (30 days) so admins can see what the guide lacks.
+GAP_KINDS = ("none", "suggest")
+QUESTION_RETENTION = timedelta(days=30)
+EMPTY_MENTION_TEXT = (
+    "Hi! Ask me about upper back soreness from running, for example "
+    "*why does my upper back hurt after a run?* You can also use /ask or browse with /faq."
+)
+HELP_TEXT = (
+    "I answer questions about upper back soreness from running, from the club's guide.\n\n"
+    "**/ask** `question`: ask in your own words (suggestions appear as you type)\n"
+    "**/faq**: browse the questions by topic\n"
+    "**/stretches** `[before|after]`: dynamic stretches before a run, static ones after\n"
+    "**/core**: core exercises that support your upper back\n"
+    "**/disclaimer**: what my answers are, and are not\n"
+    "**/remind**: a daily stretch or core routine by DM, at your local time\n"
+    "**/forgetme**: delete everything I store about you\n\n"
+    "You can also mention me with a question anywhere, or send me a DM. In channels the "
+    "admins enabled (**/config channels**), I answer clear questions on the topic by myself."
+)
+
+
+class FAQ(commands.Cog):
+    """Answers from the guide, in channels and by slash command."""
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot: Any = bot
+        settings = self.bot.settings
+        self.cooldowns = Cooldowns(
+            self.bot.clock, settings.member_cooldown_s, settings.channel_cooldown_s
+        )
+
+    @property
+    def knowledge(self) -> Knowledge:
+        return self.bot.knowledge
+
+    @property
+    def matcher(self) -> Matcher:
+        return self.bot.matcher
+
+    # -- channel messages, mentions and DMs ------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        try:
+            await self._handle_message(message)
+        except Exception:
+            log.exception("answering message %s failed", message.id)
+
+    async def _handle_message(self, message: discord.Message) -> None:
+        me = self.bot.user
+        if (
+            me is None
+            or message.author.bot
+            or message.webhook_id is not None
+            or message.author.id == me.id
+            or message.type not in MEMBER_MESSAGES
+        ):
+            return
+        mention = re.compile(rf"<@!?{me.id}>")
+        mentioned = any(u.id == me.id for u in message.mentions) or bool(
+            mention.search(message.content)
+        )
+        mode: Mode
+        if message.guild is None or mentioned:
+            mode = "ask"
+            question = mention.sub(" ", message.content).strip()
+        elif await self._enabled(message):
+            mode = "channel"
+            question = message.content
+        else:
+            return
+        if mode == "ask" and not embeds.defuse(question).strip(" \u200b"):
+            if self.cooldowns.try_acquire(message.author.id, message.channel.id):
+                await self._reply(message, content=EMPTY_MENTION_TEXT)
+            return
+        decision = self.matcher.match(question, mode)
+        if mode == "channel" and decision.kind == "none":
+            return
+        if decision.kind == "urgent":
+            self.cooldowns.hit(message.author.id, message.channel.id)
+        elif not self.cooldowns.try_acquire(message.author.id, message.channel.id):
+            return
+        embed, view = embeds.render(decision_reply(decision, self.knowledge), self.knowledge)
+        await self._reply(message, embed=embed, view=view)
+        await self._log(decision, question, message.guild, message.author.id)
+
+    async def _enabled(self, message: discord.Message) -> bool:
+        if message.guild is None:
+            return False
+        channel = message.channel
+        ids = [channel.id]
+        parent_id = getattr(channel, "parent_id", None)
+        if isinstance(channel, discord.Thread) and parent_id:
+            ids.append(parent_id)
+        for channel_id in ids:
+            if await self.bot.store.is_enabled(message.guild.id, channel_id):
+                return True
+        return False
+
+    async def _reply(self, message: discord.Message, **kwargs: Any) -> None:
+        if kwargs.get("view") is None:
+            kwargs.pop("view", None)
+        await message.channel.send(
+            reference=message.to_reference(fail_if_not_exists=False),
+            allowed_mentions=embeds.NO_MENTIONS,
+            **kwargs,
+        )
+
+    async def _log(
+        self, decision: Decision, question: str, guild: discord.Guild | None, user_id: int
+    ) -> None:
+        """Count the question for /faqadmin; keep its text only when the guide fell short."""
+        try:
+            await self.bot.store.log_question(
+                guild_id=guild.id if guild else None,
+                user_id=user_id,
+                question=question if decision.kind in GAP_KINDS else "",
+                kind=decision.kind,
+                entry=decision.entry,
+                at=self.bot.clock.now(),
+            )
+        except Exception:
+            log.exception("logging a question failed")
+
+    # -- slash commands ---------------------------------------------------------------------
+
+    @app_commands.command(name="ask", description="Ask a question about upper back soreness")
+    @app_commands.describe(question="Your question, in your own words")
+    async def ask(self, interaction: discord.Interaction, question: str) -> None:
+        entry = self._entry_by_choice(question)
+        if entry is not None:
+            decision = Decision("answer", entry.id, 100.0)
+        else:
+            decision = self.matcher.match(question, "ask")
+        embed, view = embeds.render(decision_reply(decision, self.knowledge), self.knowledge)
+        await interaction.response.send_message(
+            embed=embed, allowed_mentions=embeds.NO_MENTIONS, **({"view": view} if view else {})
+        )
+        await self._log(decision, question, interaction.guild, interaction.user.id)
+
+    @ask.autocomplete("question")
+    async def ask_complete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        try:
+            entries = self.matcher.complete(current, limit=25)
+        except Exception:
+            log.exception("autocomplete failed for %r", current[:100])
+            return []
+        return [
+            app_commands.Choice(name=choice, value=choice)
+            for choice in dict.fromkeys(
+                embeds.cut(e.title, embeds.CHOICE_NAME_MAX) for e in entries
+            )
+        ][:25]
+
+    def _entry_by_choice(self, question: str) -> FaqEntry | None:
+        """The entry whose title the member picked from the autocomplete list, if they did."""
+        wanted = question.strip().casefold()
+        for entry in self.knowledge.entries.values():
+            if embeds.cut(entry.title, embeds.CHOICE_NAME_MAX).casefold() == wanted:
+                return entry
+        return None
+
+    @app_commands.command(name="faq", description="Browse the club's FAQ by topic")
+    async def faq(self, interaction: discord.Interaction) -> None:
+        embed, view = embeds.browse_message(self.knowledge)
+        await embeds.send_ephemeral(interaction, embed=embed, view=view)
+
+    @app_commands.command(name="stretches", description="Stretches for before or after a run")
+    @app_commands.describe(when="before: dynamic warm-up stretches; after: static cool-down ones")
+    async def stretches(
+        self, interaction: discord.Interaction, when: Literal["before", "after"] | None = None
+    ) -> None:
+        k = self.knowledge
+        if when == "before":
+            reply = routine_reply("Before your run: dynamic stretches", k.by_kind("dynamic"), k)
+        elif when == "after":
+            reply = routine_reply("After your run: static stretches", k.by_kind("static"), k)
+        else:
+            reply = routine_reply(
+                "Stretches: dynamic before your run, static after",
+                [*k.by_kind("dynamic"), *k.by_kind("static")],
+                k,
+            )
+        await self._send_routine(interaction, reply, "stretches")
+
+    @app_commands.command(name="core", description="Core exercises that support your upper back")
+    async def core(self, interaction: discord.Interaction) -> None:
+        k = self.knowledge
+        reply = routine_reply("Core exercises", k.by_kind("core"), k)
+        await self._send_routine(interaction, reply, "core")
+
+    async def _send_routine(
+        self, interaction: discord.Interaction, reply: Reply, routine: str
+    ) -> None:
+        embed = embeds.reply_embed(reply, self.knowledge)
+        view = embeds.routine_view(routine)
+        await embeds.send_ephemeral(interaction, embed=embed, **({"view": view} if view else {}))
+
+    @app_commands.command(name="disclaimer", description="What the bot's answers are, and are not")
+    async def disclaimer(self, interaction: discord.Interaction) -> None:
+        reply = Reply("info", "Disclaimer", self.knowledge.disclaimer)
+        await embeds.send_ephemeral(interaction, embed=embeds.reply_embed(reply))
+
+    @app_commands.command(name="help", description="What the bot can do")
+    async def help(self, interaction: discord.Interaction) -> None:
+        reply = Reply("info", "Run club back-care bot", HELP_TEXT, self.knowledge.disclaimer)
+        await embeds.send_ephemeral(interaction, embed=embeds.reply_embed(reply))
+
+    async def cog_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        await embeds.command_failed(interaction, error)
+
+
+async def setup(bot: commands.Bot) -> None:
+    bot.add_dynamic_items(*embeds.DYNAMIC_ITEMS)
+    await bot.add_cog(FAQ(bot))
