@@ -1,17 +1,62 @@
 """The matcher: a member's question becomes answer, suggest, none or urgent.
 
-Plain Python, no Discord. (Placeholder: the real scorer is being written.)
+Plain Python, no Discord, deterministic. How it decides:
+
+1. Red flags first (bot.triage): a match is ``urgent`` whatever else the question says.
+2. The question is cleaned, misspellings are corrected against the knowledge base's own
+   vocabulary (rapidfuzz), members' words are mapped to the FAQ's (language.yaml), and
+   words are stemmed.
+3. Topic gate: the question must touch the guide's subject, through a back word or an
+   entry keyword. Other body parts (knee, shin...) without the upper back are not ours.
+4. Every entry is scored at once through an inverted index: tf-idf cosine between the
+   question and all of the entry's phrasings, plus a bonus per entry keyword found. The
+   best entry overall wins, so answers never depend on file order.
+5. Decision rule: ``answer`` when the winner is strong and clearly ahead of the runner-up,
+   ``suggest`` (up to 3) when it is plausible but close, otherwise ``none``. In channel
+   mode the bar is higher, the message must read as a question, and there is no suggest.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
+import re
+from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
+
 from bot.knowledge import FaqEntry, Knowledge
+from bot.textnorm import STOPWORDS, clean, stem, tokens
+from bot.triage import red_flag
 
 Kind = Literal["answer", "suggest", "none", "urgent"]
 Mode = Literal["ask", "channel"]
+
+STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)
+KEYWORD_WEIGHT = 0.22
+COSINE_SHARE = 0.5
+TOPIC_SHARE = 0.5
+ANSWER_MIN = 0.40
+ANSWER_MARGIN = 0.08
+SUGGEST_MIN = 0.30
+LONE_WINNER_RATIO = 0.55
+CHANNEL_MIN = 0.45
+CHANNEL_MARGIN = 0.10
+CHANNEL_MIN_WORDS = 3
+QUESTION_CUES = re.compile(
+    r"\b(could|would|should|can|is|does|do|did|will|am|are)\s+(i|that|it|this|my|you|we|a|the)\b"
+    r"|\bhow\s+(do|can|should|to|long|much|often)\b|\b(tips|advice|remed(y|ies)|ideas|"
+    r"suggestions|recommend\w*)\b"
+)
+QUESTION_STARTS = frozenset(
+    """how what why when where which who whose whom should can could would will is are am
+    does do did any anyone anybody tips advice help best ideas thoughts recommend
+    recommendations worth ok okay normal wondering""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -23,13 +68,261 @@ class Decision:
     flag: str | None = None  # the red flag that made it urgent
 
 
+@dataclass(frozen=True)
+class _Keyword:
+    phrase: tuple[str, ...]
+    entry: int
+    ordered: bool
+    weight: float
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    cleaned: str
+    words: tuple[str, ...]  # corrected, synonym-mapped words, stopwords kept
+    stems: tuple[str, ...]
+    content: tuple[str, ...]  # stems without stopwords
+
+
 class Matcher:
+    """Scores questions against a Knowledge; build once, then call match() per question."""
+
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
+        syn = knowledge.synonyms
+        self._synonyms = syn
+        self._syn_re = (
+            re.compile(
+                r"\b(" + "|".join(re.escape(k) for k in sorted(syn, key=len, reverse=True)) + r")\b"
+            )
+            if syn
+            else None
+        )
+        vocab: set[str] = set(STOPWORDS)
+        texts = [*syn, *syn.values(), *knowledge.back_words, *knowledge.off_topic]
+        for e in knowledge.entries.values():
+            texts += [e.title, e.answer, *e.phrasings, *e.keywords]
+        for t in texts:
+            vocab.update(tokens(clean(t)))
+        self._vocab = vocab
+        self._by_initial: dict[str, list[str]] = defaultdict(list)
+        for w in sorted(vocab):
+            if len(w) >= 3:
+                self._by_initial[w[0]].append(w)
+        self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
+
+        self._back = {self._phrase(w) for w in knowledge.back_words}
+        self._off_topic = {self._phrase(w) for w in knowledge.off_topic}
+        self._ids: list[str] = list(knowledge.entries)
+        df: dict[str, int] = defaultdict(int)
+        entry_tf: list[dict[str, float]] = []
+        self._keywords: dict[str, list[_Keyword]] = defaultdict(list)
+        keyword_entries: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        for idx, e in enumerate(knowledge.entries.values()):
+            tf: dict[str, float] = defaultdict(float)
+            for text, weight in [(e.title, 1.0), *((p, 1.0) for p in e.phrasings)] + [
+                (k, 2.0) for k in e.keywords
+            ]:
+                for feat in self._features(self._analyse(text).content):
+                    tf[feat] += weight
+            for feat in tf:
+                df[feat] += 1
+            entry_tf.append(tf)
+            for k in e.keywords:
+                ka = self._analyse(k)
+                # A keyword made only of content words matches those words close together in
+                # any order; one with small words ("run with") must match as written.
+                ordered = len(ka.content) != len(ka.stems)
+                phrase = ka.stems if ordered else ka.content
+                if phrase and idx not in keyword_entries[phrase]:
+                    keyword_entries[phrase].add(idx)
+                    self._keywords[phrase[0] if ordered else min(phrase)].append(
+                        _Keyword(phrase, idx, ordered, 0.0)
+                    )
+        n = max(len(entry_tf), 1)
+        for first, kws in self._keywords.items():
+            self._keywords[first] = [
+                _Keyword(
+                    k.phrase,
+                    k.entry,
+                    k.ordered,
+                    KEYWORD_WEIGHT
+                    * (1 + 0.5 * max(0, len([p for p in k.phrase if p not in STOP_STEMS]) - 1))
+                    * math.log(1 + n / len(keyword_entries[k.phrase]))
+                    / math.log(1 + n),
+                )
+                for k in kws
+            ]
+        self._idf = {f: math.log(1 + n / d) for f, d in df.items()}
+        self._max_idf = math.log(1 + n)
+        self._index: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for idx, tf in enumerate(entry_tf):
+            vec = {f: (1 + math.log(v)) * self._idf[f] for f, v in tf.items()}
+            norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
+            for f, w in vec.items():
+                self._index[f].append((idx, w / norm))
+        self._titles = {e.id: clean(e.title) for e in knowledge.entries.values()}
+        entries = list(knowledge.entries.values())
+        self._topic_members: dict[int, list[int]] = {
+            i: [j for j, o in enumerate(entries) if o.topic == e.topic and j != i]
+            for i, e in enumerate(entries)
+            if e.id == e.topic
+        }
+
+    # -- text analysis -------------------------------------------------------------
+
+    def _correct_uncached(self, word: str) -> str:
+        if word in self._vocab or len(word) < 4 or not word.isalpha():
+            return word
+        limit = 1 if len(word) <= 6 else 2
+        # Typos rarely change the first letter; short words only by swaps or substitutions.
+        candidates = self._by_initial.get(word[0], ())
+        if len(word) <= 5:
+            candidates = [c for c in candidates if len(c) == len(word)]
+        hit = process.extractOne(
+            word, candidates, scorer=DamerauLevenshtein.distance, score_cutoff=limit
+        )
+        return hit[0] if hit is not None else word
+
+    def _analyse(self, text: str, cleaned: str | None = None) -> _Analysis:
+        cleaned = clean(text) if cleaned is None else cleaned
+        words = " ".join(self._correct(t) for t in tokens(cleaned))
+        if self._syn_re is not None:
+            words = self._syn_re.sub(lambda m: self._synonyms[m.group(1)], words)
+        ws = tuple(words.split())
+        stems = tuple(stem(w) for w in ws)
+        content = tuple(s for w, s in zip(ws, stems, strict=True) if w not in STOPWORDS)
+        return _Analysis(cleaned, ws, stems, content)
+
+    def _phrase(self, text: str) -> tuple[str, ...]:
+        return self._analyse(text).stems
+
+    @staticmethod
+    def _features(content: tuple[str, ...]) -> list[str]:
+        return [*content, *(f"{a}_{b}" for a, b in itertools.pairwise(content))]
+
+    @staticmethod
+    def _contains(stems: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+        k = len(phrase)
+        return any(stems[i : i + k] == phrase for i in range(len(stems) - k + 1))
+
+    # -- scoring -------------------------------------------------------------------
+
+    def _scores(self, a: _Analysis) -> tuple[dict[int, float], dict[int, float]]:
+        feats: dict[str, float] = defaultdict(float)
+        for f in self._features(a.content):
+            feats[f] += 1.0
+        qvec = {f: (1 + math.log(v)) * self._idf.get(f, self._max_idf) for f, v in feats.items()}
+        qnorm = math.sqrt(sum(w * w for w in qvec.values())) or 1.0
+        qmass = sum(w * w for w in qvec.values()) or 1.0
+        cos: dict[int, float] = defaultdict(float)
+        for f, w in qvec.items():
+            for idx, ew in self._index.get(f, ()):
+                # half cosine, half the share of the question's information the entry covers
+                cos[idx] += COSINE_SHARE * w / qnorm * ew + (1 - COSINE_SHARE) * w * w / qmass
+        bonus: dict[int, float] = defaultdict(float)
+        stems, content = a.stems, a.content
+        positions: dict[str, list[int]] = defaultdict(list)
+        for i, s in enumerate(content):
+            positions[s].append(i)
+        hits = [
+            k
+            for i, s in enumerate(stems)
+            for k in self._keywords.get(s, ())
+            if k.ordered and stems[i : i + len(k.phrase)] == k.phrase
+        ]
+        hits += [
+            k
+            for s in positions
+            for k in self._keywords.get(s, ())
+            if not k.ordered and self._near(k.phrase, positions)
+        ]
+        for k in hits:
+            bonus[k.entry] += k.weight
+            # An overview entry's keywords ("why", "prevent") say what kind of answer is
+            # wanted, so they lift every entry of that topic a little.
+            for other in self._topic_members.get(k.entry, ()):
+                bonus[other] += k.weight * TOPIC_SHARE
+        return cos, bonus
+
+    @staticmethod
+    def _near(phrase: tuple[str, ...], positions: dict[str, list[int]]) -> bool:
+        if len(phrase) == 1:
+            return True
+        if any(p not in positions for p in phrase):
+            return False
+        spots = sorted(min(positions[p]) for p in phrase)
+        return spots[-1] - spots[0] <= len(phrase) + 1
+
+    def _ranked(self, a: _Analysis) -> tuple[list[tuple[float, str]], bool]:
+        cos, bonus = self._scores(a)
+        ranked = sorted(
+            (
+                (round(cos.get(i, 0.0) + min(bonus.get(i, 0.0), 0.6), 6), self._ids[i])
+                for i in set(cos) | set(bonus)
+            ),
+            key=lambda t: (-t[0], t[1]),
+        )
+        return ranked, bool(bonus)
+
+    def _on_topic(self, a: _Analysis, keyword_hit: bool) -> bool:
+        stems = a.stems
+        off = [p for p in self._off_topic if self._contains(stems, p)]
+        if off:
+            stripped = " ".join(stems)
+            for p in off:
+                stripped = stripped.replace(" ".join(p), " ")
+            rest = tuple(stripped.split())
+            return any(self._contains(rest, p) for p in self._back)
+        return keyword_hit or any(self._contains(stems, p) for p in self._back)
+
+    @staticmethod
+    def _looks_like_question(a: _Analysis) -> bool:
+        if "?" in a.cleaned:
+            return True
+        clauses = re.split(r"[,.;:!/\-]+", a.cleaned)
+        if any(c.split()[0] in QUESTION_STARTS for c in clauses if c.strip()):
+            return True
+        return QUESTION_CUES.search(a.cleaned) is not None
+
+    # -- public --------------------------------------------------------------------
 
     def match(self, question: str, mode: Mode = "ask") -> Decision:
-        return Decision("none")
+        cleaned = clean(question or "")
+        flag = red_flag(question or "", self.knowledge, cleaned=cleaned)
+        if flag is not None:
+            return Decision("urgent", score=1.0, flag=flag)
+        a = self._analyse(cleaned, cleaned=cleaned)
+        if not a.content:
+            return Decision("none")
+        ranked, keyword_hit = self._ranked(a)
+        if not ranked or not self._on_topic(a, keyword_hit):
+            return Decision("none", score=ranked[0][0] if ranked else 0.0)
+        best, best_id = ranked[0]
+        second = ranked[1][0] if len(ranked) > 1 else 0.0
+        if mode == "channel":
+            if (
+                best >= CHANNEL_MIN
+                and best - second >= CHANNEL_MARGIN
+                and len(a.words) >= CHANNEL_MIN_WORDS
+                and self._looks_like_question(a)
+            ):
+                return Decision("answer", best_id, best)
+            return Decision("none", score=best)
+        if (best >= ANSWER_MIN and best - second >= ANSWER_MARGIN) or (
+            best >= SUGGEST_MIN and second <= best * LONE_WINNER_RATIO
+        ):
+            return Decision("answer", best_id, best)
+        if best >= SUGGEST_MIN:
+            picks = tuple(i for s, i in ranked[:3] if s >= best - 0.25 and s >= SUGGEST_MIN)
+            return Decision("suggest", best_id if len(picks) == 1 else None, best, picks)
+        return Decision("none", score=best)
 
     def complete(self, typed: str, limit: int = 25) -> list[FaqEntry]:
         """FAQ entries whose titles best fit what a member has typed so far (autocomplete)."""
-        return list(self.knowledge.entries.values())[:limit]
+        entries = self.knowledge.entries
+        text = clean(typed or "")
+        if not text:
+            return list(entries.values())[:limit]
+        hits = process.extract(text, self._titles, scorer=fuzz.WRatio, limit=limit, score_cutoff=40)
+        return [entries[key] for _, _, key in hits]

@@ -1,0 +1,120 @@
+"""Text normalisation shared by triage and matching: clean, tokenise, stem.
+
+Discord syntax (mentions, custom emoji, links, markdown) and invisible characters are
+removed, so what is left is the words a member wrote.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_CHARS = 2000  # longer messages are cut: a question never needs more
+
+_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_DISCORD = re.compile(r"<a?:\w+:\d+>|<[@#][!&]?\d+>|</[\w -]+:\d+>|<t:\d+(?::\w)?>")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_MENTION_WORDS = re.compile(r"@(everyone|here)\b")
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": " ", "\u00b4": "'"})
+_NON_TEXT = re.compile(r"[^a-z0-9' ?!.,:;/\-]+")
+_SPACES = re.compile(r"\s+")
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+_CONTRACTIONS = {
+    "can't": "cannot",
+    "won't": "will not",
+    "shan't": "shall not",
+    "i'm": "i am",
+    "it's": "it is",
+    "what's": "what is",
+    "that's": "that is",
+    "there's": "there is",
+    "i've": "i have",
+    "i'd": "i would",
+    "i'll": "i will",
+    "you're": "you are",
+    "they're": "they are",
+    "let's": "let us",
+}
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any anyone anything are as at be
+    because been being below between both but by can cannot could did do does doing done
+    down during each else ever every few for from further get gets getting got had has have
+    having he her here hers him his how i if in into is it its itself just lot lots me
+    more most much my myself no nor not now of off on once only or other our ours out over
+    own really same she should so some someone something still such than that the their
+    them then there these they this those through to too under until up us very was we
+    were what where which while who whom will with would you your yours yourself
+    ok okay pls please hi hey hello thanks thank guys everyone anybody also maybe kind
+    sort bit quite lately today yesterday week weekend tomorrow always usually often
+    sometimes make makes making made go goes going went gone know thing
+    things way ways will shall may might must im ive id dont doesnt didnt isnt wont cant
+    whats thats theres youre""".split()
+)
+
+
+def clean(text: str) -> str:
+    """Lower-case plain words: Discord syntax, links, markdown and control characters removed."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text[: MAX_CHARS * 2])
+    text = _INVISIBLE.sub("", text)
+    text = _DISCORD.sub(" ", text)
+    text = _URL.sub(" ", text)
+    text = text.translate(_QUOTES).lower()
+    text = _MENTION_WORDS.sub(" ", text)
+    text = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in text)
+    text = _NON_TEXT.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()[:MAX_CHARS]
+
+
+def tokens(text: str) -> list[str]:
+    """Word tokens of cleaned text, contractions spelt out (can't -> cannot, n't -> not)."""
+    out: list[str] = []
+    for tok in _TOKEN.findall(text):
+        if "'" in tok:
+            if tok in _CONTRACTIONS:
+                out.extend(_CONTRACTIONS[tok].split())
+                continue
+            if tok.endswith("n't"):
+                out.extend((tok[:-3], "not"))
+                continue
+            tok = tok.split("'")[0]
+        out.append(tok)
+    return out
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: stretches/stretching/stretched -> stretch, running -> run."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    for suffix in (
+        "ations",
+        "ation",
+        "ness",
+        "ingly",
+        "ings",
+        "ing",
+        "edly",
+        "ied",
+        "ies",
+        "ed",
+        "es",
+        "ly",
+        "s",
+    ):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: -len(suffix)]
+            if suffix in ("ied", "ies"):
+                base += "y"
+            elif suffix == "es" and not base.endswith(("ch", "sh", "ss", "x", "z")):
+                base = word[:-1]
+                if base.endswith("e"):
+                    base = base[:-1]
+            elif suffix == "s" and word.endswith("ss"):
+                return word
+            if len(base) >= 4 and base[-1] == base[-2] and base[-1] not in "lsz":
+                base = base[:-1]
+            return base.rstrip("e") if len(base) > 4 else base
+    return word.rstrip("e") if len(word) > 4 else word
