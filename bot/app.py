@@ -1,0 +1,149 @@
+"""The Discord bot itself: the Bot subclass that opens the store, loads knowledge and cogs.
+
+``create_bot(settings)`` builds exactly the bot ``python -m bot run`` connects and the
+end-to-end tests run against the offline Discord double.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.knowledge import Knowledge, load_knowledge
+from bot.matching import Matcher
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("bot.cogs.faq", "bot.cogs.admin", "bot.cogs.reminders")
+
+ERROR_TEXT = "Sorry, something went wrong on my side. Please try again in a moment."
+PERMISSION_TEXT = "You need the **Manage Server** permission to use this command."
+
+
+def intents(*, message_content: bool = True) -> discord.Intents:
+    """Only what the bot needs: no members, no presences."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.guild_messages = True
+    wanted.dm_messages = True
+    wanted.message_content = message_content
+    return wanted
+
+
+def allowed_mentions() -> discord.AllowedMentions:
+    """Nobody is pinged, except the member a reply answers (when the reply means to)."""
+    return discord.AllowedMentions(everyone=False, users=False, roles=False, replied_user=True)
+
+
+class RunClubTree(app_commands.CommandTree):
+    """The command tree, with one error handler for every slash command."""
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        if isinstance(error, app_commands.MissingPermissions | app_commands.NoPrivateMessage):
+            text = PERMISSION_TEXT
+            if isinstance(error, app_commands.NoPrivateMessage):
+                text = "This command only works in a server."
+            log.info("refused /%s to %s: %s", _command_name(interaction), interaction.user, error)
+        elif isinstance(error, app_commands.CheckFailure):
+            text = str(error) or "You can't use this command here."
+            log.info("check failed for /%s: %s", _command_name(interaction), error)
+        else:
+            text = ERROR_TEXT
+            log.error(
+                "/%s failed for %s",
+                _command_name(interaction),
+                interaction.user,
+                exc_info=error,
+            )
+        await tell_ephemeral(interaction, text)
+
+
+def _command_name(interaction: discord.Interaction) -> str:
+    command = interaction.command
+    return command.qualified_name if command is not None else "?"
+
+
+async def tell_ephemeral(interaction: discord.Interaction, text: str) -> None:
+    """A short message only the member sees, whether or not the interaction was answered."""
+    if interaction.type is discord.InteractionType.autocomplete:
+        return
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
+    except discord.HTTPException as exc:
+        log.warning("could not tell %s about an error: %s", interaction.user, exc)
+
+
+class RunClubBot(commands.Bot):
+    """The running club's FAQ and reminder bot."""
+
+    settings: Settings
+    clock: Clock
+    store: Store
+    knowledge: Knowledge
+    matcher: Matcher
+
+    def __init__(
+        self, settings: Settings, *, clock: Clock | None = None, message_content: bool = True
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents(message_content=message_content),
+            allowed_mentions=allowed_mentions(),
+            tree_cls=RunClubTree,
+            guild_ready_timeout=settings.guild_ready_timeout_s,
+            max_messages=1000,
+            chunk_guilds_at_startup=False,
+        )
+        self.settings = settings
+        self.clock = clock or SystemClock()
+
+    async def setup_hook(self) -> None:
+        self.knowledge = load_knowledge(self.settings.knowledge_dir)
+        self.matcher = Matcher(self.knowledge)
+        self.store = await Store.open(self.settings.database_path)
+        for name in EXTENSIONS:
+            if importlib.util.find_spec(name) is None:  # TODO: remove once every cog has landed
+                log.warning("extension %s is missing", name)
+                continue
+            await self.load_extension(name)
+        log.info(
+            "ready to answer: %d FAQ entries, %d extensions",
+            len(self.knowledge.entries),
+            len(self.extensions),
+        )
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """The bot has no prefix commands; the cogs listen to messages themselves."""
+
+    async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
+        log.exception("unhandled error in %s", event_method)
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            store = getattr(self, "store", None)
+            if store is not None:
+                await store.close()
+                del self.store
+
+
+def create_bot(
+    settings: Settings, *, clock: Clock | None = None, message_content: bool = True
+) -> RunClubBot:
+    """The bot ``python -m bot run`` connects; tests start the same one against the double."""
+    return RunClubBot(settings, clock=clock, message_content=message_content)

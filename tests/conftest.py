@@ -1,0 +1,141 @@
+"""Shared fixtures: the offline Discord double, settings, a fake clock, the running bot,
+and a guard that fails any test during which discord.py or the bot logged an error."""
+
+# Test helpers take a timeout: a test waiting for the bot fails with a message, never hangs.
+# ruff: noqa: ASYNC109
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime
+
+import discord
+import pytest
+import yarl
+
+from bot.app import RunClubBot, create_bot
+from bot.clock import FakeClock
+from bot.config import PROJECT_ROOT, Settings
+from tests.double import TOKEN, DiscordDouble
+
+START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday, noon UTC
+GUARDED_LOGGERS = ("discord", "bot")
+
+
+class ErrorLog(logging.Handler):
+    """Collects ERROR records; the test fails on any that it did not declare expected."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+        self._expected: list[Callable[[logging.LogRecord], bool]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def expect(self, text: str) -> None:
+        """Declare that an ERROR record whose message or traceback contains text is expected."""
+
+        def matches(record: logging.LogRecord) -> bool:
+            exc = ""
+            if record.exc_info:
+                exc = logging.Formatter().formatException(record.exc_info)
+            return text in record.getMessage() or text in exc
+
+        self._expected.append(matches)
+
+    def unexpected(self) -> list[logging.LogRecord]:
+        return [r for r in self.records if not any(m(r) for m in self._expected)]
+
+
+@pytest.fixture(autouse=True)
+def error_log() -> Iterator[ErrorLog]:
+    handler = ErrorLog()
+    loggers = [logging.getLogger(name) for name in GUARDED_LOGGERS]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+    bad = handler.unexpected()
+    if bad:
+        formatter = logging.Formatter("%(name)s %(levelname)s: %(message)s")
+        shown = "\n\n".join(formatter.format(r) for r in bad)
+        pytest.fail(f"{len(bad)} error(s) logged during the test:\n{shown}", pytrace=False)
+
+
+@pytest.fixture
+async def double(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DiscordDouble]:
+    """The offline Discord, with discord.py pointed at it (restored afterwards)."""
+    fake = DiscordDouble()
+    await fake.start()
+    monkeypatch.setattr(discord.http.Route, "BASE", fake.api_base)
+    monkeypatch.setattr(
+        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url)
+    )
+    try:
+        yield fake
+    finally:
+        await fake.close()
+    assert not fake.internal_errors, f"the Discord double failed: {fake.internal_errors}"
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    """Settings for a test: a fresh database file, the real knowledge base, quick readiness."""
+    return Settings(
+        token=TOKEN,
+        database_path=tmp_path / "bot.sqlite3",
+        knowledge_dir=PROJECT_ROOT / "knowledge",
+        log_level="INFO",
+        guild_ready_timeout_s=0.02,
+    )
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+async def start_bot(bot: RunClubBot, double: DiscordDouble, timeout: float = 10.0) -> asyncio.Task:
+    """Start ``bot`` against the double and return once it is ready with the guild cached."""
+    task = asyncio.create_task(bot.start(TOKEN), name="bot")
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not (bot.is_ready() and all(bot.get_guild(g) for g in double.guilds)):
+        if task.done():
+            task.result()  # raises what stopped the bot
+            raise RuntimeError("the bot stopped before it was ready")
+        if loop.time() > deadline:
+            task.cancel()
+            raise TimeoutError("the bot did not get ready")
+        await asyncio.sleep(0.002)
+    return task
+
+
+async def stop_bot(bot: RunClubBot, task: asyncio.Task) -> None:
+    await bot.close()
+    await asyncio.wait_for(task, 5)
+
+
+@pytest.fixture
+async def running_bot(
+    double: DiscordDouble, settings: Settings, clock: FakeClock
+) -> AsyncIterator[RunClubBot]:
+    """The bot ``python -m bot run`` builds, connected to the double and ready."""
+    bot = create_bot(settings, clock=clock)
+    task = await start_bot(bot, double)
+    try:
+        yield bot
+    finally:
+        await stop_bot(bot, task)
+
+
+def with_settings(settings: Settings, **changes: object) -> Settings:
+    """A copy of settings with some fields changed (Settings is frozen)."""
+    return dataclasses.replace(settings, **changes)
