@@ -73,3 +73,47 @@ def render_text(reply: Reply) -> str:
     if reply.disclaimer:
         lines.append(f"\n_{reply.disclaimer}_")
     return "\n".join(lines)
+
+
+HELP_TEXT = (
+    "I answer questions about upper back soreness from running, from the club's guide.\n\n"
+    "**/ask** `question`: ask in your own words (suggestions appear as you type)\n"
+    "**/faq**: browse the questions by topic\n"
+    "**/stretches** `[before|after]`: dynamic stretches before a run, static ones after\n"
+    "**/core**: core exercises that support your upper back\n"
+    "**/disclaimer**: what my answers are, and are not\n"
+    "**/remind**: a daily stretch or core routine by DM, at your local time\n"
+    "**/forgetme**: delete everything I store about you\n\n"
+    "You can also mention me with a question anywhere, or send me a DM. In channels the "
+    "admins enabled (**/config channels**), I answer clear questions on the topic by myself."
+)
+
+
+def stretches_reply(knowledge: Knowledge, when: str | None = None) -> Reply:
+    """/stretches: dynamic ones before a run, static ones after, or both."""
+    if when == "before":
+        return routine_reply(
+            "Before your run: dynamic stretches", knowledge.by_kind("dynamic"), knowledge
+        )
+    if when == "after":
+        return routine_reply(
+            "After your run: static stretches", knowledge.by_kind("static"), knowledge
+        )
+    return routine_reply(
+        "Stretches: dynamic before your run, static after",
+        [*knowledge.by_kind("dynamic"), *knowledge.by_kind("static")],
+        knowledge,
+    )
+
+
+def core_reply(knowledge: Knowledge) -> Reply:
+    """/core: the core exercises."""
+    return routine_reply("Core exercises", knowledge.by_kind("core"), knowledge)
+
+
+def help_reply(knowledge: Knowledge) -> Reply:
+    return Reply("info", "Run club back-care bot", HELP_TEXT, knowledge.disclaimer)
+
+
+def disclaimer_reply(knowledge: Knowledge) -> Reply:
+    return Reply("info", "Disclaimer", knowledge.disclaimer)

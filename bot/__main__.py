@@ -1,0 +1,148 @@
+"""Command line: run, chat, ask, match, check, sync.
+
+python -m bot run              Discord when DISCORD_TOKEN is set, else the local console
+python -m bot chat             the local console
+python -m bot ask "QUESTION"   print the reply the bot would post
+python -m bot match --jsonl [--mode ask|channel]   one JSON decision per stdin line
+python -m bot check            validate knowledge/ (exit 1 on error)
+python -m bot sync [--guild ID]  register the slash commands with Discord
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+
+from bot.config import PROJECT_ROOT, ConfigError, Settings, load_dotenv
+from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
+
+
+def _knowledge(settings: Settings) -> Knowledge:
+    try:
+        return load_knowledge(settings.knowledge_dir)
+    except KnowledgeError as exc:
+        print("The knowledge base has errors:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def cmd_check(settings: Settings, _: argparse.Namespace) -> int:
+    knowledge = _knowledge(settings)
+    print(
+        f"knowledge OK: {len(knowledge.entries)} FAQ entries, {len(knowledge.red_flags)} red "
+        f"flags, {len(knowledge.exercises)} exercises, {len(knowledge.week)} daily routines"
+    )
+    return 0
+
+
+def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.matching import Matcher
+    from bot.replies import decision_reply, render_text
+
+    knowledge = _knowledge(settings)
+    question = " ".join(args.question)
+    print(render_text(decision_reply(Matcher(knowledge).match(question, "ask"), knowledge)))
+    return 0
+
+
+def cmd_match(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.matching import Matcher
+
+    matcher = Matcher(_knowledge(settings))
+    for line in sys.stdin:
+        question = line.rstrip("\r\n")
+        d = matcher.match(question, args.mode)
+        row = {
+            "question": question,
+            "kind": d.kind,
+            "entry": d.entry,
+            "score": round(d.score, 4),
+            "suggestions": list(d.suggestions),
+        }
+        if args.jsonl:
+            print(json.dumps(row, ensure_ascii=False), flush=False)
+        else:
+            print(f"{d.kind:8s} {d.entry or ','.join(d.suggestions) or '-':30s} {question}")
+    sys.stdout.flush()
+    return 0
+
+
+def cmd_chat(settings: Settings, _: argparse.Namespace) -> int:
+    from bot.console import CONSOLE_HELP, Console
+
+    console = Console(_knowledge(settings))
+    print("Run club bot, local console. No Discord connection: set DISCORD_TOKEN for that.")
+    print(CONSOLE_HELP)
+    while True:
+        try:
+            line = input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if line.strip() in ("/quit", "/exit"):
+            return 0
+        for block in console.handle(line):
+            print(f"bot> {block}\n")
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    if not settings.token:
+        print("DISCORD_TOKEN is not set, so the bot opens the local console instead.\n")
+        return cmd_chat(settings, args)
+    _knowledge(settings)  # fail fast with a readable message
+    from bot.runner import run
+
+    return asyncio.run(run(settings)) or 0
+
+
+def cmd_sync(settings: Settings, args: argparse.Namespace) -> int:
+    if not settings.token:
+        print("DISCORD_TOKEN is not set: sync registers the slash commands with Discord.")
+        return 2
+    from bot.runner import sync
+
+    return asyncio.run(sync(settings, args.guild)) or 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="connect to Discord (or the local console without a token)")
+    sub.add_parser("chat", help="the local console")
+    ask = sub.add_parser("ask", help="print the reply to one question")
+    ask.add_argument("question", nargs="+")
+    match = sub.add_parser("match", help="decisions for questions on stdin")
+    match.add_argument("--jsonl", action="store_true", help="one JSON object per line")
+    match.add_argument("--mode", choices=["ask", "channel"], default="ask")
+    sub.add_parser("check", help="validate knowledge/")
+    sync = sub.add_parser("sync", help="register the slash commands with Discord")
+    sync.add_argument("--guild", type=int, default=None, help="only this server (instant)")
+    return parser
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "chat": cmd_chat,
+    "ask": cmd_ask,
+    "match": cmd_match,
+    "check": cmd_check,
+    "sync": cmd_sync,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    load_dotenv(PROJECT_ROOT / ".env")
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    return COMMANDS[args.command or "run"](settings, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
