@@ -181,12 +181,16 @@ class _Checker:
             return None
 
 
+# libyaml's safe loader when PyYAML was built with it: about 10 times faster, same line numbers.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path, check: _Checker) -> Any:
     if not path.is_file():
         check.fail("", "file is missing")
         return None
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f"line {mark.line + 1}: " if mark is not None else ""
