@@ -13,7 +13,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import discord
-from discord import app_commands
 from discord.ui import DynamicItem
 
 from bot.knowledge import TOPICS, FaqEntry, Knowledge
@@ -209,25 +208,6 @@ async def report_failure(
         await send_ephemeral(interaction, ERROR_TEXT)
     except discord.HTTPException:
         log.warning("could not send the error message for %s", what)
-
-
-async def command_failed(interaction: discord.Interaction, error: BaseException) -> None:
-    """A slash command's error: a refusal the member can act on, or a logged failure."""
-    if isinstance(error, app_commands.NoPrivateMessage):
-        text = "This command only works in a server, not in DMs."
-    elif isinstance(error, app_commands.MissingPermissions):
-        text = "You need the Manage Server permission to use this command."
-    elif isinstance(error, app_commands.CheckFailure):
-        text = "You can't use this command here."
-    else:
-        name = getattr(interaction.command, "qualified_name", "?")
-        await report_failure(interaction, f"/{name}", getattr(error, "original", error))
-        return
-    log.info("refused /%s for %s: %s", interaction.command, interaction.user.id, error)
-    try:
-        await send_ephemeral(interaction, text)
-    except discord.HTTPException:
-        log.warning("could not send the refusal")
 
 
 async def guarded(

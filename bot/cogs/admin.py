@@ -197,11 +197,6 @@ class Admin(commands.Cog):
         )
         await embeds.send_ephemeral(interaction, text)
 
-    async def cog_app_command_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError
-    ) -> None:
-        await embeds.command_failed(interaction, error)
-
 
 async def setup(bot: commands.Bot) -> None:
     await bot.add_cog(Admin(bot))

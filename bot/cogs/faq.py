@@ -6,8 +6,11 @@ every message allows no mentions at all, and member text is never echoed unescap
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any, Literal
 
@@ -55,6 +58,23 @@ class FAQ(commands.Cog):
         self.cooldowns = Cooldowns(
             self.bot.clock, settings.member_cooldown_s, settings.channel_cooldown_s
         )
+        self._busy: set[asyncio.Task[Any]] = set()
+
+    @contextlib.contextmanager
+    def _working(self) -> Iterator[None]:
+        """Mark the running handler, so unloading waits for it before the store closes."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._busy.add(task)
+        try:
+            yield
+        finally:
+            self._busy.discard(task)  # type: ignore[arg-type]
+
+    async def cog_unload(self) -> None:
+        busy = [t for t in self._busy if t is not asyncio.current_task()]
+        if busy:
+            await asyncio.wait(busy, timeout=5)
 
     @property
     def knowledge(self) -> Knowledge:
@@ -69,7 +89,8 @@ class FAQ(commands.Cog):
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         try:
-            await self._handle_message(message)
+            with self._working():
+                await self._handle_message(message)
         except Exception:
             log.exception("answering message %s failed", message.id)
 
@@ -96,8 +117,9 @@ class FAQ(commands.Cog):
             question = message.content
         else:
             return
-        if mode == "ask" and not embeds.defuse(question).strip(" \u200b"):
-            if self.cooldowns.try_acquire(message.author.id, message.channel.id):
+        if mode == "ask" and not question.strip(" \u200b"):
+            # a bare mention gets a hint; an attachment or sticker alone gets silence
+            if mentioned and self.cooldowns.try_acquire(message.author.id, message.channel.id):
                 await self._reply(message, content=EMPTY_MENTION_TEXT)
             return
         decision = self.matcher.match(question, mode)
@@ -154,16 +176,19 @@ class FAQ(commands.Cog):
     @app_commands.command(name="ask", description="Ask a question about upper back soreness")
     @app_commands.describe(question="Your question, in your own words")
     async def ask(self, interaction: discord.Interaction, question: str) -> None:
-        entry = self._entry_by_choice(question)
-        if entry is not None:
-            decision = Decision("answer", entry.id, 100.0)
-        else:
-            decision = self.matcher.match(question, "ask")
-        embed, view = embeds.render(decision_reply(decision, self.knowledge), self.knowledge)
-        await interaction.response.send_message(
-            embed=embed, allowed_mentions=embeds.NO_MENTIONS, **({"view": view} if view else {})
-        )
-        await self._log(decision, question, interaction.guild, interaction.user.id)
+        with self._working():
+            entry = self._entry_by_choice(question)
+            if entry is not None:
+                decision = Decision("answer", entry.id, 100.0)
+            else:
+                decision = self.matcher.match(question, "ask")
+            embed, view = embeds.render(decision_reply(decision, self.knowledge), self.knowledge)
+            await interaction.response.send_message(
+                embed=embed,
+                allowed_mentions=embeds.NO_MENTIONS,
+                **({"view": view} if view else {}),
+            )
+            await self._log(decision, question, interaction.guild, interaction.user.id)
 
     @ask.autocomplete("question")
     async def ask_complete(
@@ -234,11 +259,6 @@ class FAQ(commands.Cog):
     async def help(self, interaction: discord.Interaction) -> None:
         reply = Reply("info", "Run club back-care bot", HELP_TEXT, self.knowledge.disclaimer)
         await embeds.send_ephemeral(interaction, embed=embeds.reply_embed(reply))
-
-    async def cog_app_command_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError
-    ) -> None:
-        await embeds.command_failed(interaction, error)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -1,0 +1,431 @@
+"""The FAQ cog end to end: the real bot against the offline Discord double.
+
+Every test asserts on what the bot sent to Discord, that is, on what a member would see.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from tests.double.interactions import CHANNEL_MESSAGE, EPHEMERAL, UPDATE_MESSAGE
+
+ICE_HEAT = "should I use ice or heat on my sore upper back?"
+WHY = "why does my upper back hurt after running?"
+URGENT = "I have chest pain and my left arm is numb after my run"
+AMBIGUOUS = ("back", "stretches or massage?", "upper back", "sore", "pain", "stretch or rest?")
+
+
+def components(msg: dict) -> list[dict]:
+    found: list[dict] = []
+    stack = list(msg.get("components") or [])
+    while stack:
+        comp = stack.pop(0)
+        if "custom_id" in comp:
+            found.append(comp)
+        stack[:0] = comp.get("components") or []
+    return found
+
+
+def custom_ids(msg: dict) -> list[str]:
+    return [c["custom_id"] for c in components(msg)]
+
+
+def assert_no_mentions(msg: dict) -> None:
+    allowed = msg["_allowed_mentions"]
+    assert allowed is not None and allowed.get("parse") == [], allowed
+    assert not allowed.get("users") and not allowed.get("roles")
+    assert not allowed.get("replied_user")
+
+
+def assert_answer(msg: dict, entry, knowledge) -> None:
+    (embed,) = msg["embeds"]
+    assert embed["title"] == entry.title
+    assert embed["description"] == entry.answer
+    assert embed["fields"][-1]["value"] == knowledge.disclaimer
+    assert custom_ids(msg) == [f"faq:fb:up:{entry.id}", f"faq:fb:down:{entry.id}"]
+
+
+async def enable(bot, double, name: str = "running-questions") -> int:
+    channel = double.channel(name)
+    await bot.store.enable_channel(double.guild.id, channel.id)
+    return channel.id
+
+
+async def cool_down(clock) -> None:
+    await clock.advance(timedelta(minutes=5))
+
+
+# -- channel answers ----------------------------------------------------------------------
+
+
+async def test_question_in_enabled_channel_gets_a_reply_with_answer_and_disclaimer(
+    running_bot, double
+):
+    await enable(running_bot, double)
+    asked = await double.send_message("running-questions", double.member, ICE_HEAT)
+    reply = await double.wait_for_reply(asked)
+    k = running_bot.knowledge
+    assert_answer(reply, k.entries["treat-ice-heat"], k)
+    assert reply["channel_id"] == asked["channel_id"]
+    assert reply["content"] == ""
+    assert_no_mentions(reply)
+
+
+@pytest.mark.parametrize(
+    "chatter",
+    [
+        "anyone up for a 10k on saturday?",
+        "thanks everyone, great run today!",
+        "my knee hurts after running, any tips?",
+        "what shoes should I buy for a marathon?",
+        "lol",
+    ],
+)
+async def test_off_topic_chatter_in_enabled_channel_gets_silence(running_bot, double, chatter):
+    await enable(running_bot, double)
+    mark = double.mark()
+    await double.send_message("running-questions", double.member, chatter)
+    await double.expect_silence(since=mark)
+
+
+async def test_questions_in_channels_not_enabled_get_silence(running_bot, double):
+    await enable(running_bot, double, "running-questions")
+    mark = double.mark()
+    await double.send_message("general", double.member, ICE_HEAT)
+    await double.expect_silence(since=mark)
+
+
+async def test_a_mention_anywhere_is_a_direct_ask(running_bot, double):
+    k = running_bot.knowledge
+    asked = await double.send_message("general", double.member, f"{double.bot.mention} {ICE_HEAT}")
+    assert_answer(await double.wait_for_reply(asked), k.entries["treat-ice-heat"], k)
+
+
+async def test_a_mention_gets_the_ask_mode_reply_even_when_not_covered(running_bot, double):
+    asked = await double.send_message(
+        "general", double.member, f"<@!{double.bot.id}> what shoes should I buy?"
+    )
+    (embed,) = (await double.wait_for_reply(asked))["embeds"]
+    assert embed["description"].startswith(running_bot.knowledge.not_covered)
+    assert "/faq" in embed["description"]
+
+
+async def test_a_bare_mention_gets_a_hint(running_bot, double):
+    asked = await double.send_message("general", double.member, double.bot.mention)
+    reply = await double.wait_for_reply(asked)
+    assert "/ask" in reply["content"] and "/faq" in reply["content"]
+    assert_no_mentions(reply)
+
+
+async def test_a_dm_is_a_direct_ask_answered_in_the_dm(running_bot, double):
+    k = running_bot.knowledge
+    asked = await double.send_message("dm", double.member, ICE_HEAT)
+    reply = await double.wait_for_reply(asked)
+    assert reply["channel_id"] == str(double.dm_channel(double.member).id)
+    assert_answer(reply, k.entries["treat-ice-heat"], k)
+
+
+async def test_bots_webhooks_and_system_messages_are_ignored(running_bot, double):
+    await enable(running_bot, double)
+    other_bot = double.add_user("other-bot", bot=True)
+    mark = double.mark()
+    await double.send_message("running-questions", other_bot, ICE_HEAT)
+    await double.send_message("running-questions", double.member, ICE_HEAT, webhook=True)
+    await double.send_message("running-questions", double.member, ICE_HEAT, message_type=7)
+    await double.send_message("running-questions", other_bot, f"{double.bot.mention} {ICE_HEAT}")
+    await double.expect_silence(since=mark)
+
+
+async def test_question_with_everyone_is_answered_without_any_mention_allowed(running_bot, double):
+    await enable(running_bot, double)
+    role = 123456789012345678
+    asked = await double.send_message(
+        "running-questions",
+        double.member,
+        f"@everyone @here <@&{role}> {double.other_member.mention} {WHY}",
+        mentions=[double.other_member],
+        mention_roles=[role],
+        mention_everyone=True,
+    )
+    reply = await double.wait_for_reply(asked)
+    assert_no_mentions(reply)
+    assert "@everyone" not in str(reply["embeds"]) and "@here" not in str(reply["embeds"])
+    assert reply["embeds"][0]["title"] == running_bot.knowledge.entries["causes"].title
+
+
+async def test_suggestions_in_reply_to_a_mention_answer_the_picked_entry(running_bot, double):
+    k, matcher = running_bot.knowledge, running_bot.matcher
+    question = next(q for q in AMBIGUOUS if matcher.match(q, "ask").kind == "suggest")
+    expected = matcher.match(question, "ask").suggestions
+    asked = await double.send_message("general", double.member, f"{double.bot.mention} {question}")
+    reply = await double.wait_for_reply(asked)
+    assert custom_ids(reply) == [f"faq:pick:{e}" for e in expected]
+    assert [c["label"] for c in components(reply)] == [k.entries[e].title[:80] for e in expected]
+    assert reply["embeds"][0]["fields"][-1]["value"] == k.disclaimer
+    click = await double.click(reply, f"faq:pick:{expected[-1]}", double.other_member)
+    body = await click.response()
+    assert body["type"] == CHANNEL_MESSAGE and click.ephemeral
+    assert_answer(await click.message(), k.entries[expected[-1]], k)
+
+
+# -- cooldowns ------------------------------------------------------------------------------
+
+
+async def test_a_burst_in_one_channel_gets_one_reply(running_bot, double, clock):
+    channel_id = await enable(running_bot, double)
+    members = [double.add_user(f"runner-{n}") for n in range(12)]
+    mark = double.mark()
+    await asyncio.gather(*(double.send_message("running-questions", m, ICE_HEAT) for m in members))
+    await double.wait_for_request(
+        lambda r: r.matches("POST", "/channels/{id}/messages"), since=mark
+    )
+    await asyncio.sleep(0.2)
+    assert len(double.requests_to("POST", f"/channels/{channel_id}/messages", since=mark)) == 1
+
+    # the channel cools down (10 s), then another member gets an answer
+    await clock.advance(timedelta(seconds=11))
+    asked = await double.send_message("running-questions", members[1], WHY)
+    await double.wait_for_reply(asked)
+
+
+async def test_member_cooldown_holds_across_channels(running_bot, double, clock):
+    await enable(running_bot, double, "running-questions")
+    await enable(running_bot, double, "race-day")
+    asked = await double.send_message("running-questions", double.member, ICE_HEAT)
+    await double.wait_for_reply(asked)
+    mark = double.mark()
+    await double.send_message("race-day", double.member, WHY)
+    await double.expect_silence(since=mark)
+    await clock.advance(timedelta(seconds=61))
+    asked = await double.send_message("race-day", double.member, WHY)
+    await double.wait_for_reply(asked)
+
+
+async def test_urgent_replies_bypass_cooldowns(running_bot, double):
+    await enable(running_bot, double)
+    asked = await double.send_message("running-questions", double.member, ICE_HEAT)
+    await double.wait_for_reply(asked)
+    urgent = await double.send_message("running-questions", double.member, URGENT)
+    reply = await double.wait_for_reply(urgent)
+    (embed,) = reply["embeds"]
+    assert embed["description"] == running_bot.knowledge.urgent_reply
+    assert components(reply) == []
+    assert_no_mentions(reply)
+
+
+# -- slash commands -------------------------------------------------------------------------
+
+
+async def test_ask_answer(running_bot, double):
+    k = running_bot.knowledge
+    ask = await double.slash("ask", {"question": ICE_HEAT})
+    assert (await ask.response())["type"] == CHANNEL_MESSAGE
+    msg = await ask.message()
+    assert_answer(msg, k.entries["treat-ice-heat"], k)
+    assert_no_mentions(msg)
+    assert "Matched FAQ" in msg["embeds"][0]["footer"]["text"]
+
+
+async def test_ask_suggest(running_bot, double):
+    k, matcher = running_bot.knowledge, running_bot.matcher
+    question = next(q for q in AMBIGUOUS if matcher.match(q, "ask").kind == "suggest")
+    expected = matcher.match(question, "ask").suggestions
+    ask = await double.slash("ask", {"question": question})
+    msg = await ask.message()
+    assert 1 <= len(expected) <= 3
+    assert custom_ids(msg) == [f"faq:pick:{e}" for e in expected]
+    for entry_id in expected:
+        assert k.entries[entry_id].title in msg["embeds"][0]["description"]
+    click = await double.click(msg, f"faq:pick:{expected[0]}")
+    assert_answer(await click.message(), k.entries[expected[0]], k)
+
+
+async def test_ask_none_says_so_and_points_to_faq(running_bot, double):
+    ask = await double.slash("ask", {"question": "what's the best marathon in Europe?"})
+    msg = await ask.message()
+    (embed,) = msg["embeds"]
+    assert embed["title"] == "Not covered by the guide"
+    assert "/faq" in embed["description"]
+    assert components(msg) == []
+
+
+async def test_ask_urgent_is_the_urgent_reply_without_exercises_or_buttons(running_bot, double):
+    k = running_bot.knowledge
+    ask = await double.slash("ask", {"question": URGENT})
+    msg = await ask.message()
+    (embed,) = msg["embeds"]
+    assert embed["description"] == k.urgent_reply
+    assert components(msg) == []
+    shown = str(embed)
+    assert not any(e.name in shown for e in k.exercises.values())
+
+
+async def test_ask_autocomplete_offers_titles_and_a_choice_answers_exactly(running_bot, double):
+    k = running_bot.knowledge
+    typing = await double.autocomplete("ask", "question", {"question": "ice or heat"})
+    choices = await typing.choices()
+    assert 1 <= len(choices) <= 25
+    titles = {e.title: e for e in k.entries.values()}
+    assert all(c["name"] in titles and c["value"] == c["name"] for c in choices)
+    wanted = k.entries["treat-ice-heat"].title
+    assert wanted in [c["name"] for c in choices]
+    ask = await double.slash("ask", {"question": wanted})
+    assert_answer(await ask.message(), k.entries["treat-ice-heat"], k)
+
+
+async def test_ask_autocomplete_with_nothing_typed_still_offers_choices(running_bot, double):
+    typing = await double.autocomplete("ask", "question")
+    assert 1 <= len(await typing.choices()) <= 25
+
+
+async def test_faq_browses_by_topic_and_answers_the_picked_question(running_bot, double):
+    k = running_bot.knowledge
+    browse = await double.slash("faq")
+    msg = await browse.message()
+    assert browse.ephemeral
+    (topic_select,) = components(msg)
+    assert [o["value"] for o in topic_select["options"]] == [
+        "causes",
+        "prevention",
+        "treatment",
+        "more",
+    ]
+    pick_topic = await double.select(msg, "faq:topic", ["treatment"])
+    assert (await pick_topic.response())["type"] == UPDATE_MESSAGE
+    updated = double.messages[msg["_id"]]
+    entry_select = next(c for c in components(updated) if c["custom_id"] == "faq:entry")
+    treatment = [e.id for e in k.entries.values() if e.topic == "treatment"]
+    assert [o["value"] for o in entry_select["options"]] == treatment
+    pick = await double.select(updated, "faq:entry", ["treat-ice-heat"])
+    assert_answer(await pick.message(), k.entries["treat-ice-heat"], k)
+    assert pick.ephemeral
+
+
+@pytest.mark.parametrize(
+    ("when", "kinds"),
+    [("before", {"dynamic"}), ("after", {"static"}), (None, {"dynamic", "static"})],
+)
+async def test_stretches(running_bot, double, when, kinds):
+    k = running_bot.knowledge
+    stretches = await double.slash("stretches", {"when": when} if when else None)
+    (embed,) = (await stretches.message())["embeds"]
+    shown = [f["name"] for f in embed["fields"][:-1]]
+    expected = [e for e in k.exercises.values() if e.kind in kinds]
+    assert shown == [f"{e.name} ({e.dose})" for e in expected][: len(shown)]
+    assert len(shown) >= min(len(expected), 10)
+    assert embed["fields"][-1]["value"] == k.disclaimer
+
+
+async def test_core(running_bot, double):
+    k = running_bot.knowledge
+    core = await double.slash("core")
+    (embed,) = (await core.message())["embeds"]
+    names = [f["name"] for f in embed["fields"][:-1]]
+    assert names == [f"{e.name} ({e.dose})" for e in k.by_kind("core")]
+    assert any("plank" in n.lower() for n in names)
+    assert embed["fields"][-1]["value"] == k.disclaimer
+
+
+async def test_disclaimer_and_help(running_bot, double):
+    k = running_bot.knowledge
+    disclaimer = await double.slash("disclaimer")
+    assert (await disclaimer.message())["embeds"][0]["description"] == k.disclaimer
+    helped = await double.slash("help")
+    text = (await helped.message())["embeds"][0]["description"]
+    for command in ("/ask", "/faq", "/stretches", "/core", "/disclaimer", "/forgetme"):
+        assert command in text
+
+
+# -- feedback -------------------------------------------------------------------------------
+
+
+async def test_feedback_is_stored_once_per_member_and_answer(running_bot, double, clock):
+    ask = await double.slash("ask", {"question": ICE_HEAT})
+    msg = await ask.message()
+    first = await double.click(msg, "faq:fb:up:treat-ice-heat", double.member)
+    assert "Thanks" in (await first.response())["data"]["content"] and first.ephemeral
+    again = await double.click(msg, "faq:fb:down:treat-ice-heat", double.member)
+    assert "already noted" in (await again.response())["data"]["content"]
+    other = await double.click(msg, "faq:fb:down:treat-ice-heat", double.other_member)
+    assert "Thanks" in (await other.response())["data"]["content"]
+    stats = await running_bot.store.stats(since=clock.now() - timedelta(days=1))
+    assert (stats.helpful, stats.not_helpful) == (1, 1)
+
+
+async def test_feedback_buttons_on_a_channel_reply(running_bot, double):
+    await enable(running_bot, double)
+    asked = await double.send_message("running-questions", double.member, ICE_HEAT)
+    reply = await double.wait_for_reply(asked)
+    click = await double.click(reply, "faq:fb:down:treat-ice-heat", double.member)
+    body = await click.response()
+    assert body["data"]["flags"] & EPHEMERAL
+    assert "Thanks" in body["data"]["content"]
+
+
+# -- bad input ------------------------------------------------------------------------------
+
+
+async def test_bad_input_gets_a_sensible_answer_or_silence(running_bot, double, clock):
+    await enable(running_bot, double)
+    matcher = running_bot.matcher
+    cases = [
+        WHY + " " + "I ran a lot this week and it still hurts. " * 90,  # ~4,000 characters
+        "**why** does my `upper back` hurt after running?",
+        "```\nwhy does my upper back hurt after running?\n```",
+        "why does my up\u200bper back hu\u200brt after running?\u200b",
+        "\u200b\u200b\u200b",
+        "> quoted\n# heading\n- why does my upper back hurt after running?",
+        "🏃‍♀️💥🔥",
+        "\x00\x07 why does my upper back hurt after running?",
+    ]
+    for content in cases:
+        await cool_down(clock)
+        mark = double.mark()
+        asked = await double.send_message("running-questions", double.member, content[:4000])
+        expected = matcher.match(content[:4000], "channel")
+        if expected.kind == "none":
+            await double.expect_silence(since=mark)
+            continue
+        reply = await double.wait_for_reply(asked)
+        assert_no_mentions(reply)
+        (embed,) = reply["embeds"]
+        assert len(embed["description"]) <= 4096
+        if expected.kind == "answer":
+            assert embed["title"] == running_bot.knowledge.entries[expected.entry].title
+    # the markdown and code-block questions are still understood
+    assert matcher.match(cases[1], "channel").kind == "answer"
+
+
+async def test_attachment_only_message_gets_silence(running_bot, double):
+    await enable(running_bot, double)
+    mark = double.mark()
+    attachment = {
+        "id": "1",
+        "filename": "route.png",
+        "size": 10,
+        "url": "http://127.0.0.1/route.png",
+        "proxy_url": "http://127.0.0.1/route.png",
+    }
+    await double.send_message("running-questions", double.member, "", attachments=[attachment])
+    await double.send_message("dm", double.member, "", attachments=[attachment])
+    await double.expect_silence(since=mark)
+
+
+async def test_long_mention_question_is_answered_within_limits(running_bot, double):
+    asked = await double.send_message(
+        "general", double.member, f"{double.bot.mention} " + ("@everyone " + WHY) * 80
+    )
+    reply = await double.wait_for_reply(asked)
+    assert_no_mentions(reply)
+    assert len(str(reply["embeds"][0])) < 6000
+
+
+async def test_commands_work_in_a_dm(running_bot, double):
+    k = running_bot.knowledge
+    ask = await double.slash("ask", {"question": ICE_HEAT}, channel="dm")
+    assert_answer(await ask.message(), k.entries["treat-ice-heat"], k)
+    core = await double.slash("core", channel="dm")
+    assert (await core.message())["embeds"][0]["fields"]
