@@ -175,10 +175,8 @@ class Matcher:
         if word in self._vocab or len(word) < 4 or not word.isalpha():
             return word
         limit = 1 if len(word) <= 6 else 2
-        # Typos rarely change the first letter; short words only by swaps or substitutions.
+        # Typos rarely change the first letter, and that keeps "nice" from becoming "ice".
         candidates = self._by_initial.get(word[0], ())
-        if len(word) <= 5:
-            candidates = [c for c in candidates if len(c) == len(word)]
         hit = process.extractOne(
             word, candidates, scorer=DamerauLevenshtein.distance, score_cutoff=limit
         )
