@@ -45,7 +45,7 @@ from tests.double.model import (
 )
 
 API_PREFIX = "/api/v10"
-TOKEN = "test-token"  # the bot token the double accepts
+TOKEN = "MTIz.double-secret.token-never-logged"  # the only bot token the double accepts
 
 Json = Any
 Handler = Callable[["Request", re.Match[str]], Awaitable[web.Response]]
