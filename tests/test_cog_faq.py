@@ -10,6 +10,9 @@ from datetime import timedelta
 
 import pytest
 
+from bot.app import create_bot
+from bot.store import Store
+from tests.conftest import start_bot, stop_bot
 from tests.double.interactions import CHANNEL_MESSAGE, EPHEMERAL, UPDATE_MESSAGE
 
 ICE_HEAT = "should I use ice or heat on my sore upper back?"
@@ -429,3 +432,69 @@ async def test_commands_work_in_a_dm(running_bot, double):
     assert_answer(await ask.message(), k.entries["treat-ice-heat"], k)
     core = await double.slash("core", channel="dm")
     assert (await core.message())["embeds"][0]["fields"]
+
+
+# -- after a restart, without message content, and when something fails -------------------
+
+
+async def test_buttons_keep_working_after_a_restart(double, settings, clock):
+    first = create_bot(settings, clock=clock)
+    task = await start_bot(first, double)
+    try:
+        k = first.knowledge
+        question = next(q for q in AMBIGUOUS if first.matcher.match(q, "ask").kind == "suggest")
+        suggested = await (await double.slash("ask", {"question": question})).message()
+        answered = await (await double.slash("ask", {"question": ICE_HEAT})).message()
+    finally:
+        await stop_bot(first, task)
+
+    second = create_bot(settings, clock=clock)
+    task = await start_bot(second, double)
+    try:
+        pick = custom_ids(suggested)[0]
+        click = await double.click(suggested, pick)
+        assert_answer(await click.message(), k.entries[pick.removeprefix("faq:pick:")], k)
+        vote = await double.click(answered, "faq:fb:up:treat-ice-heat")
+        assert "Thanks" in (await vote.response())["data"]["content"]
+    finally:
+        await stop_bot(second, task)
+
+
+async def test_without_message_content_mentions_still_get_answers(double, settings, clock):
+    bot = create_bot(settings, clock=clock, message_content=False)
+    task = await start_bot(bot, double)
+    try:
+        await enable(bot, double)
+        mark = double.mark()
+        await double.send_message("running-questions", double.member, ICE_HEAT)
+        await double.expect_silence(since=mark)
+        asked = await double.send_message(
+            "running-questions", double.member, f"{double.bot.mention} {ICE_HEAT}"
+        )
+        assert_answer(
+            await double.wait_for_reply(asked),
+            bot.knowledge.entries["treat-ice-heat"],
+            bot.knowledge,
+        )
+    finally:
+        await stop_bot(bot, task)
+
+
+async def test_a_failing_button_gives_a_short_private_error_and_logs_it(
+    running_bot, double, settings, clock, error_log
+):
+    answered = await (await double.slash("ask", {"question": ICE_HEAT})).message()
+    for _ in range(200):  # let /ask finish logging the question first
+        if (await running_bot.store.stats(since=clock.now() - timedelta(days=1))).questions:
+            break
+        await asyncio.sleep(0.005)
+    await running_bot.store.close()  # the database is gone: recording feedback fails
+    error_log.expect("feedback button failed")
+    try:
+        vote = await double.click(answered, "faq:fb:up:treat-ice-heat")
+        body = await vote.response()
+        assert body["data"]["flags"] & EPHEMERAL
+        assert body["data"]["content"].startswith("Sorry, something went wrong")
+    finally:
+        running_bot.store = await Store.open(settings.database_path)
+    assert any("feedback button failed" in r.getMessage() for r in error_log.records)
