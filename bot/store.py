@@ -239,8 +239,7 @@ class Store:
                 await db.execute(f"PRAGMA user_version = {version}")
 
     async def schema_version(self) -> int:
-        async with self.db.execute("PRAGMA user_version") as cur:
-            (version,) = await cur.fetchone()  # type: ignore[misc]
+        (version,) = await self._one("PRAGMA user_version")
         return int(version)
 
     @asynccontextmanager
@@ -255,13 +254,23 @@ class Store:
                 raise
             await self.db.execute("COMMIT")
 
-    async def _one(self, sql: str, params: Iterable[Any] = ()) -> Any:
+    async def _raw_one(self, sql: str, params: Iterable[Any] = ()) -> Any:
         async with self.db.execute(sql, tuple(params)) as cur:
             return await cur.fetchone()
 
-    async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+    async def _raw_all(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
         async with self.db.execute(sql, tuple(params)) as cur:
             return list(await cur.fetchall())
+
+    # Reads take the lock too: a read left open on the connection while another coroutine
+    # begins a write would pin an old snapshot, and SQLite then refuses the write at once.
+    async def _one(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        async with self._lock:
+            return await self._raw_one(sql, params)
+
+    async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+        async with self._lock:
+            return await self._raw_all(sql, params)
 
     # -- answer channels ------------------------------------------------------------------
 
@@ -405,7 +414,9 @@ class Store:
         due, day = next_due(local_time, tz, at)
         lt = f"{local_time.hour:02d}:{local_time.minute:02d}"
         async with self._tx() as db:
-            existed = await self._one("SELECT 1 FROM subscriptions WHERE user_id = ?", (user_id,))
+            existed = await self._raw_one(
+                "SELECT 1 FROM subscriptions WHERE user_id = ?", (user_id,)
+            )
             await db.execute(
                 "INSERT INTO subscriptions (user_id, dm_channel_id, local_time, tz, routine,"
                 " status, pause_reason, created_at, updated_at, next_due_utc, next_local_date)"
@@ -491,7 +502,7 @@ class Store:
         token = uuid.uuid4().hex
         skipped = 0
         async with self._tx() as db:
-            rows = await self._all(
+            rows = await self._raw_all(
                 "SELECT id, user_id, local_time, tz, next_due_utc, next_local_date"
                 " FROM subscriptions WHERE status = 'active' AND next_due_utc <= ?"
                 " ORDER BY next_due_utc LIMIT ?",
@@ -524,7 +535,7 @@ class Store:
                 "UPDATE subscriptions SET next_due_utc = ?, next_local_date = ? WHERE id = ?",
                 updates,
             )
-            claimed = await self._all(
+            claimed = await self._raw_all(
                 "SELECT s.id, s.subscription_id, s.user_id, b.dm_channel_id, b.routine,"
                 " s.local_date, s.due_utc FROM sends s JOIN subscriptions b"
                 " ON b.id = s.subscription_id WHERE s.claim_token = ? ORDER BY s.due_utc, s.id",
@@ -654,13 +665,11 @@ class Store:
     async def check_consistency(self) -> list[str]:
         """Problems in the stored data (empty when all is well): used by tests and `check`."""
         problems: list[str] = []
-        async with self.db.execute("PRAGMA foreign_key_check") as cur:
-            for row in await cur.fetchall():
-                problems.append(f"foreign key: {tuple(row)}")
-        async with self.db.execute("PRAGMA integrity_check") as cur:
-            (ok,) = await cur.fetchone()  # type: ignore[misc]
-            if ok != "ok":
-                problems.append(f"integrity: {ok}")
+        for row in await self._all("PRAGMA foreign_key_check"):
+            problems.append(f"foreign key: {tuple(row)}")
+        (ok,) = await self._one("PRAGMA integrity_check")
+        if ok != "ok":
+            problems.append(f"integrity: {ok}")
         for (n,) in await self._all(
             "SELECT COUNT(*) FROM subscriptions WHERE status = 'paused' AND pause_reason IS NULL"
         ):

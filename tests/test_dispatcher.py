@@ -1,0 +1,356 @@
+"""The dispatcher with a fake sender and a fake clock: on time, once, and failures handled."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time as time_module
+from collections import Counter
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.dispatcher import (
+    DMS_CLOSED_NOTICE,
+    Dispatcher,
+    DMsClosed,
+    RateLimited,
+    Transient,
+    UnknownRecipient,
+)
+from bot.store import Claim, Store
+
+ROOT = Path(__file__).resolve().parent.parent
+T0 = datetime(2026, 3, 27, 12, 0, tzinfo=UTC)  # a Friday; London springs forward on Sunday
+
+
+class FakeSender:
+    """Records every DM it 'sends'; ``script[user_id]`` lists errors to raise first."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, date, datetime]] = []
+        self.calls: list[int] = []
+        self.script: dict[int, list[Exception]] = {}
+        self.clock: FakeClock | None = None
+
+    async def __call__(self, claim: Claim) -> int:
+        self.calls.append(claim.user_id)
+        todo = self.script.get(claim.user_id)
+        if todo:
+            raise todo.pop(0)
+        self.sent.append((claim.user_id, claim.local_date, self.clock.now() if self.clock else T0))
+        return 1000 + claim.send_id
+
+
+async def settle(d: Dispatcher) -> None:
+    d.poke()
+    await asyncio.wait_for(d.wait_idle(), 10)
+
+
+async def until(cond) -> None:
+    for _ in range(1000):
+        if cond():
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError("condition not reached")
+
+
+async def goto(clock: FakeClock, when: datetime, *dispatchers: Dispatcher) -> None:
+    await clock.set(when)
+    for d in dispatchers:
+        await settle(d)
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(T0)
+
+
+@pytest.fixture
+async def store(tmp_path):
+    s = await Store.open(tmp_path / "bot.sqlite3")
+    yield s
+    await s.close()
+
+
+@pytest.fixture
+async def sender(clock):
+    s = FakeSender()
+    s.clock = clock
+    return s
+
+
+@pytest.fixture
+async def dispatcher(store, sender, clock):
+    d = Dispatcher(store, sender, clock, rate_per_s=0, backoff_s=(1, 2, 4))
+    d.start()
+    await settle(d)
+    yield d
+    await d.stop()
+
+
+async def sub(store, user, at="07:30", tz="Europe/London", when=T0, routine="both"):
+    h, m = map(int, at.split(":"))
+    s, _ = await store.subscribe(
+        user_id=user,
+        dm_channel_id=user * 10,
+        local_time=time(h, m),
+        tz=tz,
+        routine=routine,
+        at=when,
+    )
+    return s
+
+
+async def test_sends_at_the_due_instant_each_local_day_across_dst(store, sender, clock, dispatcher):
+    await sub(store, 1)
+    dispatcher.poke()
+    await goto(clock, datetime(2026, 3, 28, 7, 29, 59, tzinfo=UTC), dispatcher)
+    assert sender.sent == []
+    for day, utc_hour in ((28, 7), (29, 6), (30, 6)):  # 07:30 GMT, then 07:30 BST
+        await goto(clock, datetime(2026, 3, day, utc_hour, 30, tzinfo=UTC), dispatcher)
+        assert sender.sent[-1] == (1, date(2026, 3, day), clock.now())
+    assert len(sender.sent) == 3
+    assert [s["status"] for s in await store.sends(1)] == ["sent"] * 3
+    assert (await store.sends(1))[0]["message_id"] is not None
+
+
+async def test_sleeping_loop_follows_the_fake_clock_without_pokes(store, sender, clock):
+    await sub(store, 1, at="13:00", tz="UTC")
+    d = Dispatcher(store, sender, clock, rate_per_s=0)
+    d.start()
+    try:
+        await settle(d)
+        await clock.set(datetime(2026, 3, 27, 13, 0, tzinfo=UTC))  # no poke: the sleep ends
+        await until(lambda: bool(sender.sent))
+        assert [u for u, *_ in sender.sent] == [1]
+    finally:
+        await d.stop()
+
+
+async def test_after_downtime_a_late_reminder_is_sent_once_and_stale_ones_skipped(
+    store, sender, clock, tmp_path
+):
+    await sub(store, 1, at="07:30", tz="UTC")  # due 28 Mar 07:30
+    await sub(store, 2, at="10:00", tz="UTC")  # due 28 Mar 10:00
+    # the bot is down until 28 Mar 11:00: 1 is 3.5 h late (skip), 2 is 1 h late (send)
+    await clock.set(datetime(2026, 3, 28, 11, 0, tzinfo=UTC))
+    d = Dispatcher(store, sender, clock, rate_per_s=0)
+    d.start()
+    try:
+        await settle(d)
+        assert [(u, day) for u, day, _ in sender.sent] == [(2, date(2026, 3, 28))]
+        assert [s["status"] for s in await store.sends(1)] == ["skipped"]
+        # after three days down, only the reminder still within the grace goes out
+        await clock.set(datetime(2026, 3, 31, 8, 0, tzinfo=UTC))
+        await settle(d)
+        assert [(u, day) for u, day, _ in sender.sent][1:] == [(1, date(2026, 3, 31))]
+        recs = await store.sends(1)
+        assert [(r["local_date"], r["status"]) for r in recs] == [
+            (date(2026, 3, 28), "skipped"),
+            (date(2026, 3, 29), "skipped"),
+            (date(2026, 3, 31), "sent"),
+        ]
+        assert (await store.subscription(1)).next_local_date == date(2026, 4, 1)
+    finally:
+        await d.stop()
+
+
+async def test_restart_during_the_day_sends_nothing_twice(store, sender, clock, tmp_path):
+    for u in range(1, 6):
+        await sub(store, u, at="09:00", tz="UTC")
+    due = datetime(2026, 3, 28, 9, 0, tzinfo=UTC)
+    for restart in range(3):
+        d = Dispatcher(store, sender, clock, rate_per_s=0)
+        d.start()
+        await goto(clock, due + timedelta(minutes=restart * 20), d)
+        await d.stop()
+        s2 = await Store.open(tmp_path / "bot.sqlite3")  # a fresh process would reopen the file
+        await s2.close()
+    assert sorted(u for u, *_ in sender.sent) == [1, 2, 3, 4, 5]
+
+
+async def test_two_dispatchers_on_one_database_send_each_reminder_once(tmp_path, clock):
+    path = tmp_path / "bot.sqlite3"
+    a_store, b_store = await Store.open(path), await Store.open(path)
+    for u in range(200):
+        await sub(a_store, u, at="08:00", tz="Asia/Kolkata")
+    sender = FakeSender()
+    a = Dispatcher(a_store, sender, clock, rate_per_s=0, batch=7)
+    b = Dispatcher(b_store, sender, clock, rate_per_s=0, batch=5)
+    a.start()
+    b.start()
+    try:
+        for day in range(3):
+            when = datetime(2026, 3, 28 + day, 2, 30, tzinfo=UTC)  # 08:00 in Kolkata
+            await clock.set(when)
+            a.poke()
+            b.poke()
+            await asyncio.wait_for(asyncio.gather(a.wait_idle(), b.wait_idle()), 20)
+        per_day = Counter((u, day) for u, day, _ in sender.sent)
+        assert len(per_day) == 600 and max(per_day.values()) == 1
+        assert a.counts["sent"] > 0 and b.counts["sent"] > 0
+    finally:
+        await a.stop()
+        await b.stop()
+        await a_store.close()
+        await b_store.close()
+
+
+async def test_dms_closed_pauses_with_reason_and_notice(store, sender, clock, dispatcher):
+    await sub(store, 1, at="07:30", tz="UTC")
+    await sub(store, 2, at="07:30", tz="UTC")
+    sender.script[1] = [DMsClosed("403 50007")]
+    await goto(clock, datetime(2026, 3, 28, 7, 30, tzinfo=UTC), dispatcher)
+    s1 = await store.subscription(1)
+    assert s1.status == "paused" and "DMs are closed" in s1.pause_reason
+    assert [u for u, *_ in sender.sent] == [2]
+    assert await store.pop_notices(1) == [DMS_CLOSED_NOTICE]
+    await goto(clock, datetime(2026, 3, 29, 7, 30, tzinfo=UTC), dispatcher)
+    assert sender.calls.count(1) == 1  # paused: not tried again
+    assert await store.check_consistency() == []
+
+
+async def test_unknown_user_removes_the_subscription(store, sender, clock, dispatcher):
+    await sub(store, 1, at="07:30", tz="UTC")
+    sender.script[1] = [UnknownRecipient("404 10013")]
+    await goto(clock, datetime(2026, 3, 28, 7, 30, tzinfo=UTC), dispatcher)
+    assert await store.subscription(1) is None
+    assert await store.check_consistency() == []
+    assert dispatcher.running
+
+
+async def test_rate_limited_is_retried(store, sender, clock, dispatcher):
+    await sub(store, 1, at="07:30", tz="UTC")
+    sender.script[1] = [RateLimited(0.01), RateLimited(0.01)]
+    await goto(clock, datetime(2026, 3, 28, 7, 30, tzinfo=UTC), dispatcher)
+    assert sender.calls == [1, 1, 1] and len(sender.sent) == 1
+    assert [s["status"] for s in await store.sends(1)] == ["sent"]
+
+
+async def test_server_errors_back_off_on_the_clock_then_succeed(store, sender, clock, dispatcher):
+    await sub(store, 1, at="07:30", tz="UTC")
+    sender.script[1] = [Transient("503"), OSError("connection reset")]
+    due = datetime(2026, 3, 28, 7, 30, tzinfo=UTC)
+    await clock.set(due)
+    dispatcher.poke()
+    await until(lambda: sender.calls == [1])
+    assert sender.sent == []
+    await clock.advance(timedelta(seconds=1))  # first backoff
+    await until(lambda: len(sender.calls) == 2)
+    await clock.advance(timedelta(seconds=2))  # second backoff
+    await asyncio.wait_for(dispatcher.wait_idle(), 10)
+    assert sender.calls == [1, 1, 1]
+    assert sender.sent == [(1, date(2026, 3, 28), due + timedelta(seconds=3))]
+
+
+async def test_server_errors_give_up_as_failed_and_the_loop_goes_on(store, sender, clock):
+    await sub(store, 1, at="07:30", tz="UTC")
+    await sub(store, 2, at="07:31", tz="UTC")
+    sender.script[1] = [Transient("500")] * 10
+    d = Dispatcher(store, sender, clock, rate_per_s=0, backoff_s=(60.0,), grace_s=7200)
+    d.start()
+    try:
+        await clock.set(datetime(2026, 3, 28, 7, 30, tzinfo=UTC))
+        d.poke()
+        await until(lambda: sender.calls == [1])
+        await clock.advance(timedelta(seconds=60))
+        await until(lambda: len(sender.calls) == 3)
+        await settle(d)
+        assert [s["status"] for s in await store.sends(1)] == ["failed"]
+        assert [u for u, *_ in sender.sent] == [2]
+        assert (await store.subscription(1)).status == "active"  # tomorrow is another day
+    finally:
+        await d.stop()
+
+
+async def test_a_failing_sender_bug_is_recorded_and_does_not_stop_the_loop(
+    store, sender, clock, dispatcher, error_log
+):
+    error_log.expect("RuntimeError: bug")
+    await sub(store, 1, at="07:30", tz="UTC")
+    sender.script[1] = [RuntimeError("bug")]
+    await goto(clock, datetime(2026, 3, 28, 7, 30, tzinfo=UTC), dispatcher)
+    assert [s["status"] for s in await store.sends(1)] == ["failed"]
+    await goto(clock, datetime(2026, 3, 29, 7, 30, tzinfo=UTC), dispatcher)
+    assert [u for u, *_ in sender.sent] == [1]
+
+
+async def test_pacing_keeps_under_the_rate(store, clock):
+    for u in range(30):
+        await sub(store, u, at="07:30", tz="UTC")
+    sender = FakeSender()
+    d = Dispatcher(store, sender, clock, rate_per_s=200)
+    d.start()
+    try:
+        await clock.set(datetime(2026, 3, 28, 7, 30, tzinfo=UTC))
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        await settle(d)
+        elapsed = loop.time() - started
+        assert len(sender.sent) == 30
+        assert elapsed >= 29 / 200 * 0.95
+    finally:
+        await d.stop()
+
+
+def test_sigkill_mid_dispatch_then_restart_accounts_for_every_reminder(tmp_path):
+    """1,000 reminders due; the process is killed mid-way; a restart finishes the rest.
+
+    At-most-once: every reminder has exactly one send record; no member got two DMs;
+    records 'sent' were delivered; a 'claimed' record left by the kill was delivered at most
+    once and is not retried; every subscription survives.
+    """
+    db, log = tmp_path / "bot.sqlite3", tmp_path / "sent.jsonl"
+    worker = [
+        sys.executable,
+        str(Path(__file__).with_name("reminder_worker.py")),
+        str(db),
+        str(log),
+    ]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run([*worker, "setup", "1000"], check=True, env=env, timeout=60)
+    proc = subprocess.Popen([*worker, "run", "1000"], env=env)
+    try:
+        for _ in range(600):
+            if log.exists() and log.stat().st_size > 0 and len(log.read_text().splitlines()) >= 350:
+                break
+            assert proc.poll() is None, "the worker ended before it was killed"
+            time_module.sleep(0.01)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    killed_at = len(log.read_text().splitlines())
+    assert 350 <= killed_at < 1000, "the kill did not land mid-way"
+    subprocess.run([*worker, "run", "1000"], check=True, env=env, timeout=120)
+
+    delivered = Counter(json.loads(line)["send_id"] for line in log.read_text().splitlines())
+    con = sqlite3.connect(db)
+    try:
+        subs = con.execute("SELECT COUNT(*) FROM subscriptions").fetchone()[0]
+        rows = con.execute("SELECT s.id, s.subscription_id, s.status FROM sends s").fetchall()
+        per_sub = Counter(sid for _i, sid, _s in rows)
+        status = {i: st for i, _sid, st in rows}
+        users = Counter(json.loads(line)["user_id"] for line in log.read_text().splitlines())
+    finally:
+        con.close()
+    assert subs == 1000
+    assert len(per_sub) == 1000 and max(per_sub.values()) == 1  # each reminder accounted once
+    assert max(users.values()) == 1 and max(delivered.values()) == 1  # never twice
+    for send_id, st in status.items():
+        assert st in ("sent", "claimed"), st  # nothing was late, so nothing skipped
+        if st == "sent":
+            assert delivered[send_id] == 1
+    lost = [i for i, st in status.items() if st == "claimed" and i not in delivered]
+    assert len(lost) <= 100  # at most the one batch claimed when the kill came
+    assert sum(delivered.values()) + len(lost) == 1000
+    print(f"killed after {killed_at} DMs; {len(lost)} claimed but not delivered")
