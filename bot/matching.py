@@ -39,6 +39,7 @@ Mode = Literal["ask", "channel"]
 STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)
 KEYWORD_WEIGHT = 0.22
 COSINE_SHARE = 0.5
+RARE_DF_MIN = 50
 TOPIC_SHARE = 0.5
 ANSWER_MIN = 0.40
 ANSWER_MARGIN = 0.08
@@ -118,6 +119,7 @@ class Matcher:
         entry_tf: list[dict[str, float]] = []
         self._keywords: dict[str, list[_Keyword]] = defaultdict(list)
         keyword_entries: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        raw_keywords: list[tuple[tuple[str, ...], int, bool]] = []
         for idx, e in enumerate(knowledge.entries.values()):
             tf: dict[str, float] = defaultdict(float)
             for text, weight in [(e.title, 1.0), *((p, 1.0) for p in e.phrasings)] + [
@@ -136,31 +138,35 @@ class Matcher:
                 phrase = ka.stems if ordered else ka.content
                 if phrase and idx not in keyword_entries[phrase]:
                     keyword_entries[phrase].add(idx)
-                    self._keywords[phrase[0] if ordered else min(phrase)].append(
-                        _Keyword(phrase, idx, ordered, 0.0)
-                    )
+                    raw_keywords.append((phrase, idx, ordered))
         n = max(len(entry_tf), 1)
-        for first, kws in self._keywords.items():
-            self._keywords[first] = [
-                _Keyword(
-                    k.phrase,
-                    k.entry,
-                    k.ordered,
-                    KEYWORD_WEIGHT
-                    * (1 + 0.5 * max(0, len([p for p in k.phrase if p not in STOP_STEMS]) - 1))
-                    * math.log(1 + n / len(keyword_entries[k.phrase]))
-                    / math.log(1 + n),
-                )
-                for k in kws
-            ]
+        rare_df = max(RARE_DF_MIN, n // 40)
+        for phrase, idx, ordered in raw_keywords:
+            if len(keyword_entries[phrase]) > rare_df:
+                continue  # a keyword of that many entries tells them apart no more than a word
+            content_words = len([p for p in phrase if p not in STOP_STEMS])
+            weight = (
+                KEYWORD_WEIGHT
+                * (1 + 0.5 * max(0, content_words - 1))
+                * math.log(1 + n / len(keyword_entries[phrase]))
+                / math.log(1 + n)
+            )
+            # unordered keywords are looked up by their rarest word, to keep lists short
+            key = phrase[0] if ordered else min(phrase, key=lambda p: (df.get(p, 0), p))
+            self._keywords[key].append(_Keyword(phrase, idx, ordered, weight))
         self._idf = {f: math.log(1 + n / d) for f, d in df.items()}
         self._max_idf = math.log(1 + n)
-        self._index: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        # Words found in most entries ("upper back pain") only refine scores; they do not
+        # make an entry a candidate, so a question touches a few entries, not all of them.
+        self._vectors: list[dict[str, float]] = []
+        self._index: dict[str, list[int]] = defaultdict(list)
         for idx, tf in enumerate(entry_tf):
             vec = {f: (1 + math.log(v)) * self._idf[f] for f, v in tf.items()}
             norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
-            for f, w in vec.items():
-                self._index[f].append((idx, w / norm))
+            self._vectors.append({f: w / norm for f, w in vec.items()})
+            for f in vec:
+                if df[f] <= rare_df:
+                    self._index[f].append(idx)
         self._titles = {e.id: clean(e.title) for e in knowledge.entries.values()}
         entries = list(knowledge.entries.values())
         self._topic_members: dict[int, list[int]] = {
@@ -213,11 +219,6 @@ class Matcher:
         qvec = {f: (1 + math.log(v)) * self._idf.get(f, self._max_idf) for f, v in feats.items()}
         qnorm = math.sqrt(sum(w * w for w in qvec.values())) or 1.0
         qmass = sum(w * w for w in qvec.values()) or 1.0
-        cos: dict[int, float] = defaultdict(float)
-        for f, w in qvec.items():
-            for idx, ew in self._index.get(f, ()):
-                # half cosine, half the share of the question's information the entry covers
-                cos[idx] += COSINE_SHARE * w / qnorm * ew + (1 - COSINE_SHARE) * w * w / qmass
         bonus: dict[int, float] = defaultdict(float)
         stems, content = a.stems, a.content
         positions: dict[str, list[int]] = defaultdict(list)
@@ -237,10 +238,24 @@ class Matcher:
         ]
         for k in hits:
             bonus[k.entry] += k.weight
+        candidates = set(bonus)
+        for f in qvec:
+            candidates.update(self._index.get(f, ()))
+        for k in hits:
             # An overview entry's keywords ("why", "prevent") say what kind of answer is
-            # wanted, so they lift every entry of that topic a little.
+            # wanted, so they lift the other candidates of that topic a little.
             for other in self._topic_members.get(k.entry, ()):
-                bonus[other] += k.weight * TOPIC_SHARE
+                if other in candidates:
+                    bonus[other] += k.weight * TOPIC_SHARE
+        cos: dict[int, float] = {}
+        for idx in candidates:
+            vec = self._vectors[idx]
+            # half cosine, half the share of the question's information the entry covers
+            cos[idx] = sum(
+                COSINE_SHARE * w / qnorm * vec[f] + (1 - COSINE_SHARE) * w * w / qmass
+                for f, w in qvec.items()
+                if f in vec
+            )
         return cos, bonus
 
     @staticmethod
