@@ -376,11 +376,6 @@ class EntrySelect(DynamicItem[discord.ui.Select], template=r"faq:entry"):
         await answer_privately(interaction, self.item.values[0] if self.item.values else "")
 
 
-def routine_view(routine: str) -> discord.ui.View | None:
-    """Buttons under /stretches and /core (none yet: the reminders cog adds its own flow)."""
-    return None
-
-
 DYNAMIC_ITEMS: tuple[type[DynamicItem[Any]], ...] = (
     PickButton,
     FeedbackButton,

@@ -13,7 +13,7 @@ import pytest
 from bot.app import create_bot
 from bot.store import Store
 from tests.conftest import start_bot, stop_bot
-from tests.double.interactions import CHANNEL_MESSAGE, EPHEMERAL, UPDATE_MESSAGE
+from tests.double.interactions import CHANNEL_MESSAGE, EPHEMERAL, MODAL, UPDATE_MESSAGE
 
 ICE_HEAT = "should I use ice or heat on my sore upper back?"
 WHY = "why does my upper back hurt after running?"
@@ -330,6 +330,16 @@ async def test_core(running_bot, double):
     assert names == [f"{e.name} ({e.dose})" for e in k.by_kind("core")]
     assert any("plank" in n.lower() for n in names)
     assert embed["fields"][-1]["value"] == k.disclaimer
+
+
+@pytest.mark.parametrize(("command", "routine"), [("stretches", "stretches"), ("core", "core")])
+async def test_routines_offer_a_daily_reminder_that_opens_the_subscribe_form(
+    running_bot, double, command, routine
+):
+    msg = await (await double.slash(command)).message()
+    assert custom_ids(msg) == [f"remind:start:{routine}"]
+    click = await double.click(msg, f"remind:start:{routine}")
+    assert (await click.response())["type"] == MODAL
 
 
 async def test_disclaimer_and_help(running_bot, double):

@@ -185,9 +185,9 @@ class Admin(commands.Cog):
         faq = self.bot.get_cog("FAQ")
         if faq is not None:
             faq.cooldowns.forget_member(interaction.user.id)
-        wake = getattr(self.bot.get_cog("Reminders"), "poke", None)
-        if callable(wake):
-            wake()
+        dispatcher = getattr(self.bot.get_cog("Reminders"), "dispatcher", None)
+        if dispatcher is not None:
+            dispatcher.poke()  # its next due time may have been this member's
         total = sum(counts.values())
         text = (
             "Done: I deleted everything I had stored about you "

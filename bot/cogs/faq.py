@@ -247,8 +247,18 @@ class FAQ(commands.Cog):
         self, interaction: discord.Interaction, reply: Reply, routine: str
     ) -> None:
         embed = embeds.reply_embed(reply, self.knowledge)
-        view = embeds.routine_view(routine)
+        view = self._remind_view(routine)
         await embeds.send_ephemeral(interaction, embed=embed, **({"view": view} if view else {}))
+
+    def _remind_view(self, routine: str) -> discord.ui.View | None:
+        """The reminders cog's "Remind me daily" button, when that cog is loaded."""
+        if self.bot.get_cog("Reminders") is None:
+            return None
+        from bot.cogs.reminders import remind_me_button  # imports bot.embeds: keep it lazy
+
+        view = discord.ui.View(timeout=None)
+        view.add_item(remind_me_button(routine))
+        return view
 
     @app_commands.command(name="disclaimer", description="What the bot's answers are, and are not")
     async def disclaimer(self, interaction: discord.Interaction) -> None:
