@@ -59,6 +59,10 @@ class Transient(SendError):
     """5xx or a network error: retry with backoff while the reminder is within grace."""
 
 
+class Rejected(SendError):
+    """Any other refusal (a 400, say): record the day as failed, no retry."""
+
+
 Sender = Callable[[Claim], Awaitable[int | None]]
 
 
@@ -110,7 +114,9 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._sends: set[asyncio.Task[None]] = set()
-        self.counts = {"sent": 0, "failed": 0, "skipped": 0, "paused": 0, "removed": 0}
+        self.counts = dict.fromkeys(
+            ("sent", "failed", "skipped", "paused", "removed", "retried"), 0
+        )
         self.idle = asyncio.Event()  # set while the loop sleeps with nothing in flight
         self._sleeping = False
 
@@ -231,6 +237,9 @@ class Dispatcher:
                 self.counts["paused"] += 1
                 log.info("reminder %s: DMs closed; subscription paused", claim.send_id)
                 return
+            except Rejected as exc:
+                await self._give_up(claim, f"rejected: {exc}")
+                return
             except UnknownRecipient:
                 await self.store.delete_subscription(claim.subscription_id)
                 self.counts["removed"] += 1
@@ -244,6 +253,7 @@ class Dispatcher:
                     await self._give_up(claim, f"gave up after {failures} tries: {exc}")
                     return
                 log.info("reminder %s: %s; retrying in %.0fs", claim.send_id, exc, delay)
+                self.counts["retried"] += 1
                 await self.clock.sleep_until(retry_at)
                 continue
             await self.store.finish_send(

@@ -1,0 +1,552 @@
+"""Opt-in daily reminders by DM: the /remind commands, the DM itself and its buttons.
+
+/remind subscribe|status|pause|resume|unsubscribe|test. The DM carries the day's routine
+from knowledge/, the disclaimer, and Done / Skip today / Stop reminders buttons whose state
+lives in their custom_id, so they keep working after a restart. The cog owns the one
+reminder dispatcher (bot.dispatcher), started in cog_load and stopped in cog_unload; it
+sends through ``send_reminder`` here, one request per DM once the DM channel id is known.
+
+/stretches and /core (the FAQ cog) can offer ``remind_me_button(routine)``: it opens a short
+form that leads to the same subscription as /remind subscribe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from datetime import date, datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+import aiohttp
+import discord
+from discord import app_commands
+from discord.ext import commands
+from discord.ui import DynamicItem
+
+from bot import embeds
+from bot.dispatcher import (
+    Dispatcher,
+    DMsClosed,
+    RateLimited,
+    Rejected,
+    Transient,
+    UnknownRecipient,
+)
+from bot.replies import Reply, day_routine_reply
+from bot.schedule import (
+    ROUTINES,
+    format_time,
+    parse_time,
+    resolve_zone,
+    routine_for,
+    zone_choices,
+)
+from bot.store import Claim, Subscription
+
+log = logging.getLogger(__name__)
+
+Routine = Literal["stretches", "core", "both"]
+ROUTINE_NAMES = {"stretches": "stretches", "core": "core exercises", "both": "stretches and core"}
+DMS_CLOSED_TEXT = (
+    "I couldn't DM you: your DMs are closed to me. In this server's Privacy Settings, turn on "
+    "Direct Messages, then try /remind test again."
+)
+NO_SUBSCRIPTION = "You have no daily reminder. Start one with /remind subscribe."
+
+
+def _bot(interaction: discord.Interaction) -> Any:
+    return interaction.client
+
+
+def _cog(interaction: discord.Interaction) -> Reminders:
+    cog = _bot(interaction).get_cog("Reminders")
+    if cog is None:
+        raise RuntimeError("the Reminders cog is not loaded")
+    return cog
+
+
+def _local(when: datetime, tz: str) -> datetime:
+    return when.astimezone(ZoneInfo(tz))
+
+
+def _when_text(when: datetime, tz: str) -> str:
+    """'Tue 3 Mar, 07:30 (Europe/London)', plus Discord's own relative timestamp."""
+    local = _local(when, tz)
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} ({tz}), <t:{int(when.timestamp())}:R>"
+
+
+def _info(title: str, body: str) -> discord.Embed:
+    return embeds.reply_embed(Reply("info", title, body))
+
+
+class Reminders(commands.Cog):
+    """Daily stretch and core routines by DM, at each member's local time."""
+
+    remind = app_commands.Group(
+        name="remind", description="A daily stretch or core routine by DM, at your local time"
+    )
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot: Any = bot
+        settings = self.bot.settings
+        self.dispatcher = Dispatcher(
+            self.bot.store,
+            self.send_reminder,
+            self.bot.clock,
+            grace_s=settings.reminder_grace_s,
+            rate_per_s=settings.send_rate_per_s,
+        )
+
+        self._busy: set[asyncio.Task[Any]] = set()
+
+    async def cog_load(self) -> None:
+        self.dispatcher.start()
+
+    async def cog_unload(self) -> None:
+        await self.dispatcher.stop()
+        busy = [t for t in self._busy if t is not asyncio.current_task()]
+        if busy:  # listeners still using the store, which closes after the cogs unload
+            await asyncio.wait(busy, timeout=5)
+
+    # -- the DM ---------------------------------------------------------------------------
+
+    def reminder_message(self, routine: str, day: date) -> tuple[discord.Embed, discord.ui.View]:
+        knowledge = self.bot.knowledge
+        reply = day_routine_reply(routine_for(day, knowledge), routine, knowledge)
+        embed = embeds.reply_embed(reply, knowledge)
+        embed.set_footer(text="Your daily reminder. /remind status shows your streak.")
+        view = discord.ui.View(timeout=None)
+        for item in (DoneButton(day), SkipButton(day), StopButton()):
+            view.add_item(item)
+        return embeds.fit(embed), view
+
+    async def send_reminder(self, claim: Claim) -> int | None:
+        """The dispatcher's sender: one DM, errors translated for the dispatcher."""
+        embed, view = self.reminder_message(claim.routine, claim.local_date)
+        channel_id = claim.dm_channel_id
+        try:
+            if channel_id is None:
+                channel_id = await self._open_dm(claim.user_id)
+            try:
+                return await self._post(channel_id, embed, view)
+            except discord.NotFound as exc:
+                if exc.code != 10003:  # only an unknown (stale) DM channel is worth a new one
+                    raise
+                channel_id = await self._open_dm(claim.user_id)
+                return await self._post(channel_id, embed, view)
+        except discord.Forbidden as exc:
+            raise DMsClosed(f"{exc.status} {exc.code}") from exc
+        except discord.NotFound as exc:
+            raise UnknownRecipient(f"{exc.status} {exc.code}") from exc
+        except discord.DiscordServerError as exc:
+            raise Transient(f"{exc.status} {exc.code}") from exc
+        except discord.HTTPException as exc:
+            if exc.status == 429:
+                raise RateLimited(_retry_after(exc)) from exc
+            raise Rejected(f"{exc.status} {exc.code}: {exc.text}"[:200]) from exc
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise Transient(repr(exc)) from exc
+
+    async def _open_dm(self, user_id: int) -> int:
+        data = await self.bot.http.start_private_message(user_id)
+        channel_id = int(data["id"])
+        await self.bot.store.set_dm_channel(user_id, channel_id)
+        return channel_id
+
+    async def _post(self, channel_id: int, embed: discord.Embed, view: discord.ui.View) -> int:
+        # the raw request: a View sent through Messageable.send would be kept in memory
+        with discord.http.handle_message_parameters(
+            embed=embed, view=view, allowed_mentions=embeds.NO_MENTIONS
+        ) as params:
+            data = await self.bot.http.send_message(channel_id, params=params)
+        return int(data["id"])
+
+    # -- subscribing ----------------------------------------------------------------------
+
+    async def subscribe(
+        self, interaction: discord.Interaction, time_text: str, routine: str, timezone: str
+    ) -> None:
+        """Validate, store, answer: shared by /remind subscribe and the Remind me daily form."""
+        try:
+            local_time = parse_time(time_text)
+            zone = resolve_zone(timezone)
+        except ValueError as exc:  # ZoneError is a ValueError
+            await embeds.send_ephemeral(interaction, str(exc))
+            return
+        if routine not in ROUTINES:
+            await embeds.send_ephemeral(interaction, "Routine must be stretches, core or both.")
+            return
+        dm_channel_id = None
+        try:
+            dm_channel_id = (await interaction.user.create_dm()).id
+        except discord.HTTPException as exc:
+            log.info("could not open a DM with %s yet: %s", interaction.user.id, exc)
+        sub, created = await self.bot.store.subscribe(
+            user_id=interaction.user.id,
+            dm_channel_id=dm_channel_id,
+            local_time=local_time,
+            tz=zone.key,
+            routine=routine,
+            at=self.bot.clock.now(),
+        )
+        self.dispatcher.poke()
+        head = "You're subscribed" if created else "Your reminder is updated"
+        body = (
+            f"Every day at **{format_time(local_time)}** ({zone.key}) I'll DM you a short "
+            f"routine of {ROUTINE_NAMES[routine]}.\n"
+            f"Next one: {_when_text(sub.next_due, sub.tz)}\n\n"
+            "Use /remind test to check that your DMs are open, /remind pause or "
+            "/remind unsubscribe to stop."
+        )
+        await embeds.send_ephemeral(interaction, embed=_info(head, body))
+
+    @remind.command(name="subscribe", description="Get a daily routine by DM at your local time")
+    @app_commands.describe(
+        time="Your local time, like 07:30, 7:30pm or 19:30",
+        routine="What to get: stretches, core exercises, or both",
+        timezone="Your time zone, like Europe/London (start typing to search)",
+    )
+    async def remind_subscribe(
+        self,
+        interaction: discord.Interaction,
+        time: app_commands.Range[str, 0, 40],
+        routine: Routine,
+        timezone: app_commands.Range[str, 0, 80],
+    ) -> None:
+        await self.subscribe(interaction, time, routine, timezone)
+
+    @remind_subscribe.autocomplete("timezone")
+    async def timezone_complete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=z, value=z) for z in zone_choices(current)]
+
+    # -- the other commands ---------------------------------------------------------------
+
+    async def _subscription(self, interaction: discord.Interaction) -> Subscription | None:
+        sub = await self.bot.store.subscription(interaction.user.id)
+        if sub is None:
+            await embeds.send_ephemeral(interaction, NO_SUBSCRIPTION)
+        return sub
+
+    @remind.command(name="status", description="Your daily reminder: time, routine, streak")
+    async def remind_status(self, interaction: discord.Interaction) -> None:
+        sub = await self._subscription(interaction)
+        if sub is None:
+            return
+        now = self.bot.clock.now()
+        today = _local(now, sub.tz).date()
+        streak, total = await self.bot.store.streak(sub.user_id, today)
+        lines = [
+            f"**Time:** {format_time(sub.local_time)} ({sub.tz})",
+            f"**Routine:** {ROUTINE_NAMES[sub.routine]}",
+        ]
+        if sub.status == "active":
+            lines.append(f"**Next reminder:** {_when_text(sub.next_due, sub.tz)}")
+        else:
+            lines.append(f"**Paused:** {sub.pause_reason or 'yes'} Use /remind resume to restart.")
+        days = "day" if streak == 1 else "days"
+        lines.append(f"**Streak:** {streak} {days} in a row ({total} done in all)")
+        await embeds.send_ephemeral(
+            interaction, embed=_info("Your daily reminder", "\n".join(lines))
+        )
+
+    @remind.command(name="pause", description="Pause your daily reminder (resume any time)")
+    async def remind_pause(self, interaction: discord.Interaction) -> None:
+        sub = await self._subscription(interaction)
+        if sub is None:
+            return
+        if await self.bot.store.pause(
+            sub.user_id, reason="Paused by you.", at=self.bot.clock.now()
+        ):
+            text = "Your daily reminder is paused. /remind resume starts it again."
+        else:
+            text = "Your daily reminder is already paused. /remind resume starts it again."
+        await embeds.send_ephemeral(interaction, text)
+
+    @remind.command(name="resume", description="Restart your paused daily reminder")
+    async def remind_resume(self, interaction: discord.Interaction) -> None:
+        sub = await self._subscription(interaction)
+        if sub is None:
+            return
+        if sub.status == "active":
+            text = (
+                f"Your daily reminder is already on. Next one: {_when_text(sub.next_due, sub.tz)}"
+            )
+        else:
+            resumed = await self.bot.store.resume(sub.user_id, at=self.bot.clock.now())
+            self.dispatcher.poke()
+            assert resumed is not None
+            text = (
+                f"Your daily reminder is back on. Next one: {_when_text(resumed.next_due, sub.tz)}"
+            )
+        await embeds.send_ephemeral(interaction, text)
+
+    @remind.command(name="unsubscribe", description="Stop and delete your daily reminder")
+    async def remind_unsubscribe(self, interaction: discord.Interaction) -> None:
+        if await self.bot.store.unsubscribe(interaction.user.id):
+            self.dispatcher.poke()
+            text = "Your daily reminder is deleted. You can subscribe again any time."
+        else:
+            text = NO_SUBSCRIPTION
+        await embeds.send_ephemeral(interaction, text)
+
+    @remind.command(name="test", description="Send today's reminder now, to check your DMs")
+    async def remind_test(self, interaction: discord.Interaction) -> None:
+        sub = await self.bot.store.subscription(interaction.user.id)
+        now = self.bot.clock.now()
+        tz = sub.tz if sub else "UTC"
+        claim = Claim(
+            send_id=0,
+            subscription_id=sub.id if sub else 0,
+            user_id=interaction.user.id,
+            dm_channel_id=sub.dm_channel_id if sub else None,
+            routine=sub.routine if sub else "both",
+            local_date=_local(now, tz).date(),
+            due=now,
+        )
+        try:
+            await self.send_reminder(claim)
+        except DMsClosed:
+            await embeds.send_ephemeral(interaction, DMS_CLOSED_TEXT)
+            return
+        except (Transient, RateLimited, Rejected, UnknownRecipient) as exc:
+            log.warning("/remind test for %s failed: %s", interaction.user.id, exc)
+            await embeds.send_ephemeral(interaction, "Discord didn't take the DM; try again soon.")
+            return
+        text = "Sent! Check your DMs."
+        if sub is None:
+            text += " To get one every day, use /remind subscribe."
+        await embeds.send_ephemeral(interaction, text)
+
+    # -- notices --------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction, command: app_commands.Command[Any, ..., Any]
+    ) -> None:
+        """Tell a member what happened while they were away (e.g. reminders paused)."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._busy.add(task)
+        try:
+            await self._show_notices(interaction)
+        finally:
+            self._busy.discard(task)  # type: ignore[arg-type]
+
+    async def _show_notices(self, interaction: discord.Interaction) -> None:
+        store = getattr(self.bot, "store", None)
+        if store is None or not await store.has_notices(interaction.user.id):
+            return
+        notices = await store.pop_notices(interaction.user.id)
+        if notices:
+            try:
+                await embeds.send_ephemeral(interaction, "\n\n".join(notices))
+            except discord.HTTPException as exc:
+                log.warning("could not show notices to %s: %s", interaction.user.id, exc)
+
+
+def _retry_after(exc: discord.HTTPException) -> float:
+    headers = getattr(exc.response, "headers", None) or {}
+    for name in ("X-RateLimit-Reset-After", "Retry-After"):
+        try:
+            return float(headers[name])
+        except (KeyError, TypeError, ValueError):
+            continue
+    return 1.0
+
+
+# -- buttons and the form ------------------------------------------------------------------
+
+_DAY = r"(?P<day>\d{4}-\d{2}-\d{2})"
+
+
+def _day(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+class DoneButton(DynamicItem[discord.ui.Button], template=rf"remind:done:{_DAY}"):
+    """Done: counts the day towards the member's streak (once per day)."""
+
+    def __init__(self, day: date) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Done",
+                emoji="✅",
+                style=discord.ButtonStyle.success,
+                custom_id=f"remind:done:{day.isoformat()}",
+            )
+        )
+        self.day = day
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> DoneButton:
+        day = _day(match["day"])
+        if day is None:
+            raise ValueError("bad date in a Done button")
+        return cls(day)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await embeds.guarded(interaction, "Done button", lambda: self._done(interaction))
+
+    async def _done(self, interaction: discord.Interaction) -> None:
+        bot = _bot(interaction)
+        first = await bot.store.record_routine(
+            interaction.user.id, self.day, "done", at=bot.clock.now()
+        )
+        streak, _total = await bot.store.streak(interaction.user.id, self.day)
+        days = "day" if streak == 1 else "days"
+        if first:
+            text = f"Nice work! Streak: {streak} {days} in a row."
+        else:
+            text = f"Already counted for that day. Streak: {streak} {days} in a row."
+        await embeds.send_ephemeral(interaction, text)
+
+
+class SkipButton(DynamicItem[discord.ui.Button], template=rf"remind:skip:{_DAY}"):
+    """Skip today: a rest day, which neither counts towards nor breaks the streak."""
+
+    def __init__(self, day: date) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Skip today",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"remind:skip:{day.isoformat()}",
+            )
+        )
+        self.day = day
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> SkipButton:
+        day = _day(match["day"])
+        if day is None:
+            raise ValueError("bad date in a Skip button")
+        return cls(day)
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await embeds.guarded(interaction, "Skip button", lambda: self._skip(interaction))
+
+    async def _skip(self, interaction: discord.Interaction) -> None:
+        bot = _bot(interaction)
+        first = await bot.store.record_routine(
+            interaction.user.id, self.day, "skip", at=bot.clock.now()
+        )
+        if first:
+            text = "Rest day noted. Your streak is safe; see you tomorrow."
+        else:
+            text = "That day is already marked."
+        await embeds.send_ephemeral(interaction, text)
+
+
+class StopButton(DynamicItem[discord.ui.Button], template=r"remind:stop"):
+    """Stop reminders: deletes the subscription, as /remind unsubscribe does."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Stop reminders", style=discord.ButtonStyle.danger, custom_id="remind:stop"
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> StopButton:
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await embeds.guarded(interaction, "Stop button", lambda: self._stop(interaction))
+
+    async def _stop(self, interaction: discord.Interaction) -> None:
+        cog = _cog(interaction)
+        if await cog.bot.store.unsubscribe(interaction.user.id):
+            cog.dispatcher.poke()
+            text = "Reminders stopped; I won't DM you again. /remind subscribe starts them again."
+        else:
+            text = "You have no daily reminder, so there is nothing to stop."
+        await embeds.send_ephemeral(interaction, text)
+
+
+class SubscribeForm(discord.ui.Modal):
+    """The short form behind the Remind me daily button: time and time zone."""
+
+    time_input: discord.ui.TextInput[SubscribeForm] = discord.ui.TextInput(
+        label="Time (your local time)",
+        placeholder="07:30, 7:30pm or 19:30",
+        max_length=20,
+        custom_id="time",
+    )
+    zone_input: discord.ui.TextInput[SubscribeForm] = discord.ui.TextInput(
+        label="Time zone",
+        placeholder="Europe/London, America/New_York…",
+        max_length=60,
+        custom_id="timezone",
+    )
+
+    def __init__(self, routine: str) -> None:
+        super().__init__(
+            title=f"Daily {ROUTINE_NAMES.get(routine, 'routine')} by DM",
+            custom_id=f"remind:form:{routine}",
+        )
+        self.routine = routine
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).subscribe(
+            interaction, self.time_input.value, self.routine, self.zone_input.value
+        )
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        await embeds.report_failure(interaction, "subscribe form", error)
+
+
+class RemindMeButton(
+    DynamicItem[discord.ui.Button], template=r"remind:start:(?P<routine>stretches|core|both)"
+):
+    """Remind me daily (under /stretches and /core): opens the subscribe form."""
+
+    def __init__(self, routine: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Remind me daily",
+                emoji="⏰",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"remind:start:{routine}",
+            )
+        )
+        self.routine = routine
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> RemindMeButton:
+        return cls(match["routine"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await start_subscribe(interaction, self.routine)
+
+
+async def start_subscribe(interaction: discord.Interaction, routine: str) -> None:
+    """Open the subscribe form for ``routine`` (the Remind me daily flow)."""
+    await interaction.response.send_modal(SubscribeForm(routine))
+
+
+def remind_me_button(routine: str) -> discord.ui.Item[Any]:
+    """The Remind me daily button, for the FAQ cog's /stretches and /core messages."""
+    return RemindMeButton(routine if routine in ROUTINES else "both")
+
+
+DYNAMIC_ITEMS = (DoneButton, SkipButton, StopButton, RemindMeButton)
+
+
+async def setup(bot: commands.Bot) -> None:
+    bot.add_dynamic_items(*DYNAMIC_ITEMS)
+    await bot.add_cog(Reminders(bot))

@@ -1,0 +1,291 @@
+"""The reminders end to end: the real bot against the offline Discord double, fake clock.
+
+START is Monday 2 Mar 2026 12:00 UTC; London is on GMT until 29 Mar.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from bot.app import create_bot
+from bot.dispatcher import DMS_CLOSED_NOTICE
+from bot.schedule import routine_for
+from tests.conftest import start_bot, stop_bot
+from tests.double.interactions import EPHEMERAL
+
+DUE = datetime(2026, 3, 3, 7, 30, tzinfo=UTC)  # 07:30 in London on Tue 3 Mar
+
+
+def custom_ids(msg: dict) -> list[str]:
+    found, stack = [], list(msg.get("components") or [])
+    while stack:
+        comp = stack.pop(0)
+        if "custom_id" in comp:
+            found.append(comp["custom_id"])
+        stack[:0] = comp.get("components") or []
+    return found
+
+
+def text_of(msg: dict) -> str:
+    parts = [msg.get("content") or ""]
+    for e in msg.get("embeds") or []:
+        parts += [e.get("title") or "", e.get("description") or ""]
+        parts += [f"{f['name']} {f['value']}" for f in e.get("fields") or []]
+    return "\n".join(parts)
+
+
+def dispatcher(bot):
+    return bot.get_cog("Reminders").dispatcher
+
+
+async def settle(bot) -> None:
+    d = dispatcher(bot)
+    d.poke()
+    await asyncio.wait_for(d.wait_idle(), 10)
+
+
+async def at(clock, bot, when: datetime) -> None:
+    await clock.set(when)
+    await settle(bot)
+
+
+async def subscribe(double, user=None, time="07:30", routine="both", tz="Europe/London"):
+    handle = await double.slash(
+        "remind",
+        {"time": time, "routine": routine, "timezone": tz},
+        subcommand="subscribe",
+        user=user,
+    )
+    return handle, await handle.reply()
+
+
+def dms(double, user) -> list[dict]:
+    """The reminder DMs a member got (not the bot's answers to their button clicks there)."""
+    sent = double.sent_messages(double.dm_channel(user).id)
+    return [m for m in sent if "remind:stop" in custom_ids(m)]
+
+
+async def test_subscribe_then_the_dm_arrives_at_the_due_instant(running_bot, double, clock):
+    handle, reply = await subscribe(double)
+    assert handle.ephemeral
+    assert "07:30" in text_of(reply) and "Europe/London" in text_of(reply)
+    sub = await running_bot.store.subscription(double.member.id)
+    assert sub.next_due == DUE and sub.routine == "both"
+
+    await at(clock, running_bot, DUE - timedelta(seconds=1))
+    assert dms(double, double.member) == []
+    await at(clock, running_bot, DUE)
+    (dm,) = dms(double, double.member)
+    k = running_bot.knowledge
+    day = routine_for(date(2026, 3, 3), k)
+    (embed,) = dm["embeds"]
+    assert day.name in embed["title"]
+    names = [f["name"] for f in embed["fields"]]
+    for ex in (*day.stretches, *day.core):
+        assert any(ex.name in n for n in names)
+    assert embed["fields"][-1]["value"] == k.disclaimer
+    assert custom_ids(dm) == ["remind:done:2026-03-03", "remind:skip:2026-03-03", "remind:stop"]
+    # one request per DM: the DM channel was opened at subscribe time
+    sends = double.requests_to("POST", "/channels/{id}/messages")
+    assert len(sends) == 1
+    # the next day: the next routine, a different one
+    await at(clock, running_bot, DUE + timedelta(days=1))
+    second = dms(double, double.member)[-1]
+    assert second["embeds"][0]["title"] != embed["title"]
+    assert len(dms(double, double.member)) == 2
+
+
+async def test_done_counts_towards_the_streak_and_status_shows_it(running_bot, double, clock):
+    await subscribe(double, routine="core")
+    await at(clock, running_bot, DUE)
+    (dm,) = dms(double, double.member)
+    done = await double.click(dm, "remind:done:2026-03-03")
+    assert "Streak: 1 day" in text_of(await done.reply())
+    again = await double.click(dm, "remind:done:2026-03-03")
+    assert "Already counted" in text_of(await again.reply())
+    await at(clock, running_bot, DUE + timedelta(days=1))
+    dm2 = dms(double, double.member)[-1]
+    await (await double.click(dm2, "remind:done:2026-03-04")).reply()
+    status = await double.slash("remind", subcommand="status")
+    body = text_of(await status.reply())
+    assert "2 days in a row" in body and "07:30 (Europe/London)" in body
+    assert "core exercises" in body
+    assert f"<t:{int((DUE + timedelta(days=2)).timestamp())}:R>" in body
+
+
+async def test_skip_keeps_the_streak(running_bot, double, clock):
+    await subscribe(double)
+    await at(clock, running_bot, DUE)
+    dm = dms(double, double.member)[-1]
+    skip = await double.click(dm, "remind:skip:2026-03-03")
+    assert "Rest day" in text_of(await skip.reply())
+    assert await running_bot.store.streak(double.member.id, date(2026, 3, 3)) == (0, 0)
+
+
+async def test_stop_button_deletes_the_subscription(running_bot, double, clock):
+    await subscribe(double)
+    await at(clock, running_bot, DUE)
+    dm = dms(double, double.member)[-1]
+    stop = await double.click(dm, "remind:stop")
+    assert "Reminders stopped" in text_of(await stop.reply())
+    assert await running_bot.store.subscription(double.member.id) is None
+    await at(clock, running_bot, DUE + timedelta(days=1))
+    assert len(dms(double, double.member)) == 1
+    assert await running_bot.store.check_consistency() == []
+
+
+async def test_dms_closed_pauses_and_the_member_is_told_on_their_next_command(
+    running_bot, double, clock
+):
+    await subscribe(double)
+    await subscribe(double, user=double.other_member)
+    double.dm_closed.add(double.member.id)
+    await at(clock, running_bot, DUE)
+    assert dms(double, double.member) == []
+    assert len(dms(double, double.other_member)) == 1  # one member's closed DMs stop nobody else
+    sub = await running_bot.store.subscription(double.member.id)
+    assert sub.status == "paused" and "closed" in sub.pause_reason
+
+    handle = await double.slash("help")
+    await handle.reply()
+    notice = await handle.followup(0)
+    assert notice["content"] == DMS_CLOSED_NOTICE and notice["flags"] & EPHEMERAL
+    # told once only
+    again = await double.slash("help")
+    await again.reply()
+    assert again.followup_ids == []
+    status = text_of(await (await double.slash("remind", subcommand="status")).reply())
+    assert "Paused" in status and "/remind resume" in status
+
+    double.dm_closed.discard(double.member.id)
+    resumed = await double.slash("remind", subcommand="resume")
+    assert "back on" in text_of(await resumed.reply())
+    await at(clock, running_bot, DUE + timedelta(days=1))
+    assert len(dms(double, double.member)) == 1
+
+
+async def test_unknown_user_removes_the_subscription(running_bot, double, clock):
+    await subscribe(double)
+    await running_bot.store.set_dm_channel(double.member.id, None)
+    double.unknown_users.add(double.member.id)
+    await at(clock, running_bot, DUE)
+    assert await running_bot.store.subscription(double.member.id) is None
+
+
+async def test_a_rate_limit_and_a_server_error_are_retried(running_bot, double, clock):
+    await subscribe(double)
+    double.fail_next("POST", "/channels/{id}/messages", 429, retry_after=0.01, via=False)
+    await at(clock, running_bot, DUE)
+    assert len(dms(double, double.member)) == 1
+    double.fail_next("POST", "/channels/{id}/messages", 503)
+    await clock.set(DUE + timedelta(days=1))
+    dispatcher(running_bot).poke()
+    for _ in range(500):
+        if dispatcher(running_bot).counts["retried"] == 1:
+            break
+        await asyncio.sleep(0.01)
+    assert dispatcher(running_bot).counts["retried"] == 1
+    await clock.advance(timedelta(seconds=1))  # the dispatcher's first backoff
+    await settle(running_bot)
+    assert len(dms(double, double.member)) == 2
+    assert [s["status"] for s in await running_bot.store.sends(double.member.id)] == ["sent"] * 2
+
+
+@pytest.mark.parametrize(
+    ("time", "tz", "says"),
+    [
+        ("25:00", "Europe/London", "07:30"),
+        ("7.30pm", "Europe/London", "7:30pm"),
+        ("noon", "Europe/London", "19:30"),
+        ("", "Europe/London", "empty"),
+        ("07:30", "Mars/Olympus", "Europe/London"),
+        ("07:30", "Europe/Berln", "Did you mean Europe/Berlin?"),
+        ("07:30", "", "empty"),
+    ],
+)
+async def test_bad_input_gets_a_short_ephemeral_error_and_nothing_is_stored(
+    running_bot, double, time, tz, says
+):
+    handle, reply = await subscribe(double, time=time, tz=tz)
+    assert handle.ephemeral
+    assert says in reply["content"] and len(reply["content"]) < 200
+    assert await running_bot.store.subscription(double.member.id) is None
+    assert double.requests_to("POST", "/users/@me/channels") == []
+
+
+async def test_timezone_autocomplete(running_bot, double):
+    handle = await double.autocomplete(
+        "remind", "timezone", {"time": "07:30", "timezone": "new yo"}, subcommand="subscribe"
+    )
+    names = [c["value"] for c in await handle.choices()]
+    assert names[0] == "America/New_York" and len(names) <= 25
+
+
+async def test_remind_test_sends_one_now_or_says_dms_are_closed(running_bot, double):
+    handle = await double.slash("remind", subcommand="test")
+    assert "Sent" in (await handle.reply())["content"]
+    (dm,) = dms(double, double.member)
+    assert dm["embeds"][0]["fields"][-1]["value"] == running_bot.knowledge.disclaimer
+    double.dm_closed.add(double.other_member.id)
+    closed = await double.slash("remind", subcommand="test", user=double.other_member)
+    assert "DMs are closed" in (await closed.reply())["content"]
+    assert (
+        await running_bot.store.subscription(double.member.id) is None
+    )  # a test subscribes nobody
+
+
+async def test_pause_resume_unsubscribe_and_forgetme_keep_the_store_consistent(
+    running_bot, double, clock
+):
+    store = running_bot.store
+    for command, expect in (
+        ("pause", "no daily reminder"),
+        ("resume", "no daily reminder"),
+        ("unsubscribe", "no daily reminder"),
+    ):
+        h = await double.slash("remind", subcommand=command)
+        assert expect in (await h.reply())["content"]
+    await subscribe(double)
+    assert "paused" in (await (await double.slash("remind", subcommand="pause")).reply())["content"]
+    assert (await store.subscription(double.member.id)).status == "paused"
+    await at(clock, running_bot, DUE)
+    assert dms(double, double.member) == []  # paused: nothing sent
+    assert await store.check_consistency() == []
+    await (await double.slash("remind", subcommand="resume")).reply()
+    assert (await store.subscription(double.member.id)).next_due == DUE + timedelta(days=1)
+    await at(clock, running_bot, DUE + timedelta(days=1))
+    assert len(dms(double, double.member)) == 1
+    assert await store.check_consistency() == []
+    h = await double.slash("remind", subcommand="unsubscribe")
+    assert "deleted" in (await h.reply())["content"]
+    assert await store.subscription(double.member.id) is None
+    assert await store.check_consistency() == []
+    await subscribe(double)
+    await (await double.slash("forgetme")).reply()
+    assert await store.subscription(double.member.id) is None
+    assert await store.sends(double.member.id) == []
+    assert await store.check_consistency() == []
+
+
+async def test_restart_during_the_day_sends_nothing_twice(double, settings, clock):
+    bot = create_bot(settings, clock=clock)
+    task = await start_bot(bot, double)
+    try:
+        await subscribe(double)
+        await at(clock, bot, DUE)
+    finally:
+        await stop_bot(bot, task)
+    assert len(dms(double, double.member)) == 1
+    await clock.set(DUE + timedelta(minutes=30))
+    bot = create_bot(settings, clock=clock)
+    task = await start_bot(bot, double)
+    try:
+        await settle(bot)
+        assert len(dms(double, double.member)) == 1
+        await at(clock, bot, DUE + timedelta(days=1))
+        assert len(dms(double, double.member)) == 2
+    finally:
+        await stop_bot(bot, task)
