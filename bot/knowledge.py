@@ -110,6 +110,7 @@ class Knowledge:
     context_patterns: tuple[re.Pattern[str], ...]
     synonyms: dict[str, str]
     back_words: tuple[str, ...]
+    symptom_words: tuple[str, ...]
     off_topic: tuple[str, ...]
     exercises: dict[str, Exercise]
     week: tuple[DayRoutine, ...]
@@ -262,7 +263,7 @@ def _load_faq(path: Path, check: _Checker) -> tuple[dict[str, FaqEntry], str | N
 
 TRIAGE_TOP = ("reply", "context", "flags")
 FLAG_FIELDS = ("name", "patterns", "needs_context")
-LANGUAGE_TOP = ("synonyms", "back_words", "off_topic")
+LANGUAGE_TOP = ("synonyms", "back_words", "symptom_words", "off_topic")
 
 
 def _load_triage(path: Path, check: _Checker) -> dict[str, Any]:
@@ -298,7 +299,7 @@ def _load_triage(path: Path, check: _Checker) -> dict[str, Any]:
 
 def _load_language(path: Path, check: _Checker) -> dict[str, Any]:
     data = _read_yaml(path, check)
-    out: dict[str, Any] = {"synonyms": {}, "back_words": (), "off_topic": ()}
+    out: dict[str, Any] = {"synonyms": {}, "back_words": (), "symptom_words": (), "off_topic": ()}
     if data is None or not check.fields(data, LANGUAGE_TOP, ""):
         return out
     synonyms = data.get("synonyms") or {}
@@ -310,6 +311,7 @@ def _load_language(path: Path, check: _Checker) -> dict[str, Any]:
     else:
         out["synonyms"] = {k.lower().strip(): v.lower().strip() for k, v in synonyms.items()}
     out["back_words"] = tuple(w.lower() for w in check.texts(data, "back_words", "", True))
+    out["symptom_words"] = tuple(w.lower() for w in check.texts(data, "symptom_words", ""))
     out["off_topic"] = tuple(w.lower() for w in check.texts(data, "off_topic", ""))
     return out
 
@@ -419,6 +421,7 @@ def load_knowledge(directory: Path | None = None) -> Knowledge:
         context_patterns=triage["context"],
         synonyms=language["synonyms"],
         back_words=language["back_words"],
+        symptom_words=language["symptom_words"],
         off_topic=language["off_topic"],
         exercises=exercises,
         week=week,

@@ -37,7 +37,7 @@ Kind = Literal["answer", "suggest", "none", "urgent"]
 Mode = Literal["ask", "channel"]
 
 STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)
-KEYWORD_WEIGHT = 0.22
+KEYWORD_WEIGHT = 0.3
 COSINE_SHARE = 0.5
 RARE_DF_MIN = 50
 TOPIC_SHARE = 0.5
@@ -45,6 +45,7 @@ ANSWER_MIN = 0.40
 ANSWER_MARGIN = 0.08
 SUGGEST_MIN = 0.30
 LONE_WINNER_RATIO = 0.55
+NO_BODY_MIN = 0.45
 CHANNEL_MIN = 0.45
 CHANNEL_MARGIN = 0.10
 CHANNEL_MIN_WORDS = 3
@@ -113,6 +114,7 @@ class Matcher:
         self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
 
         self._back = {self._phrase(w) for w in knowledge.back_words}
+        self._body = self._back | {self._phrase(w) for w in knowledge.symptom_words}
         self._off_topic = {self._phrase(w) for w in knowledge.off_topic}
         self._ids: list[str] = list(knowledge.entries)
         df: dict[str, int] = defaultdict(int)
@@ -313,6 +315,15 @@ class Matcher:
             return Decision("none", score=ranked[0][0] if ranked else 0.0)
         best, best_id = ranked[0]
         second = ranked[1][0] if len(ranked) > 1 else 0.0
+        if not any(self._contains(a.stems, p) for p in self._body):
+            # Nothing about the back or how it feels: answer only a clear match, never guess.
+            if (
+                best >= NO_BODY_MIN
+                and (best - second >= ANSWER_MARGIN or second <= best * LONE_WINNER_RATIO)
+                and (mode == "ask" or self._looks_like_question(a))
+            ):
+                return Decision("answer", best_id, best)
+            return Decision("none", score=best)
         if mode == "channel":
             if (
                 best >= CHANNEL_MIN
@@ -328,7 +339,9 @@ class Matcher:
             return Decision("answer", best_id, best)
         if best >= SUGGEST_MIN:
             picks = tuple(i for s, i in ranked[:3] if s >= best - 0.25 and s >= SUGGEST_MIN)
-            return Decision("suggest", best_id if len(picks) == 1 else None, best, picks)
+            if len(picks) == 1:  # a pick list of one is an answer
+                return Decision("answer", best_id, best)
+            return Decision("suggest", None, best, picks)
         return Decision("none", score=best)
 
     def complete(self, typed: str, limit: int = 25) -> list[FaqEntry]:
