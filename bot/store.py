@@ -123,6 +123,15 @@ def normalise_question(text: str) -> str:
     return _SPACE.sub(" ", _PUNCT.sub(" ", text.lower())).strip()[:300]
 
 
+class QuestionRecord(NamedTuple):
+    guild_id: int | None
+    user_id: int
+    question: str
+    kind: str
+    entry: str | None
+    at: datetime
+
+
 class Gap(NamedTuple):
     question: str
     count: int
@@ -332,6 +341,30 @@ class Store:
                 ),
             )
             return int(cur.lastrowid or 0)
+
+    async def log_questions(self, rows: Iterable[QuestionRecord]) -> int:
+        """Store many asked questions in one transaction (the FAQ cog batches them)."""
+        values = [
+            (
+                r.guild_id,
+                r.user_id,
+                r.question[:2000],
+                normalise_question(r.question),
+                r.kind,
+                r.entry,
+                _ts(r.at),
+            )
+            for r in rows
+        ]
+        if not values:
+            return 0
+        async with self._tx() as db:
+            await db.executemany(
+                "INSERT INTO questions (guild_id, user_id, question, normalised, kind, entry, at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                values,
+            )
+        return len(values)
 
     async def record_feedback(
         self, *, message_id: int, user_id: int, entry: str | None, helpful: bool, at: datetime
