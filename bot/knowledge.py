@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,11 @@ MAX_SHORT_TEXT = 1024
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+@lru_cache(maxsize=256)
+def _combine(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
+
+
 class KnowledgeError(Exception):
     """knowledge/ has one or more problems; ``problems`` lists them one a line."""
 
@@ -81,6 +87,11 @@ class RedFlag:
     name: str
     patterns: tuple[re.Pattern[str], ...]
     needs_context: bool
+
+    @property
+    def combined(self) -> re.Pattern[str]:
+        """All patterns as one expression: one search per flag instead of one per pattern."""
+        return _combine(self.patterns)
 
 
 @dataclass(frozen=True)

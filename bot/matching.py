@@ -46,6 +46,7 @@ ANSWER_MARGIN = 0.08
 SUGGEST_MIN = 0.30
 LONE_WINNER_RATIO = 0.55
 NO_BODY_MIN = 0.45
+MAX_PHRASE = 4
 CHANNEL_MIN = 0.45
 CHANNEL_MARGIN = 0.10
 CHANNEL_MIN_WORDS = 3
@@ -116,6 +117,9 @@ class Matcher:
         self._back = {self._phrase(w) for w in knowledge.back_words}
         self._body = self._back | {self._phrase(w) for w in knowledge.symptom_words}
         self._off_topic = {self._phrase(w) for w in knowledge.off_topic}
+        longest = max(map(len, self._body | self._off_topic), default=1)
+        if longest > MAX_PHRASE:
+            raise ValueError(f"back, symptom and off-topic phrases are at most {MAX_PHRASE} words")
         self._ids: list[str] = list(knowledge.entries)
         df: dict[str, int] = defaultdict(int)
         entry_tf: list[dict[str, float]] = []
@@ -208,9 +212,11 @@ class Matcher:
         return [*content, *(f"{a}_{b}" for a, b in itertools.pairwise(content))]
 
     @staticmethod
-    def _contains(stems: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-        k = len(phrase)
-        return any(stems[i : i + k] == phrase for i in range(len(stems) - k + 1))
+    def _grams(stems: tuple[str, ...]) -> set[tuple[str, ...]]:
+        """Every run of 1 to MAX_PHRASE words, for phrase look-ups in constant time."""
+        return {
+            stems[i : i + k] for k in range(1, MAX_PHRASE + 1) for i in range(len(stems) - k + 1)
+        }
 
     # -- scoring -------------------------------------------------------------------
 
@@ -280,16 +286,15 @@ class Matcher:
         )
         return ranked, bool(bonus)
 
-    def _on_topic(self, a: _Analysis, keyword_hit: bool) -> bool:
-        stems = a.stems
-        off = [p for p in self._off_topic if self._contains(stems, p)]
+    def _on_topic(self, a: _Analysis, grams: set[tuple[str, ...]], keyword_hit: bool) -> bool:
+        off = grams & self._off_topic
         if off:
-            stripped = " ".join(stems)
+            # "lower back" is off topic even though "back" is a back word
+            stripped = " ".join(a.stems)
             for p in off:
                 stripped = stripped.replace(" ".join(p), " ")
-            rest = tuple(stripped.split())
-            return any(self._contains(rest, p) for p in self._back)
-        return keyword_hit or any(self._contains(stems, p) for p in self._back)
+            return not self._back.isdisjoint(self._grams(tuple(stripped.split())))
+        return keyword_hit or not self._back.isdisjoint(grams)
 
     @staticmethod
     def _looks_like_question(a: _Analysis) -> bool:
@@ -311,11 +316,12 @@ class Matcher:
         if not a.content:
             return Decision("none")
         ranked, keyword_hit = self._ranked(a)
-        if not ranked or not self._on_topic(a, keyword_hit):
+        grams = self._grams(a.stems)
+        if not ranked or not self._on_topic(a, grams, keyword_hit):
             return Decision("none", score=ranked[0][0] if ranked else 0.0)
         best, best_id = ranked[0]
         second = ranked[1][0] if len(ranked) > 1 else 0.0
-        if not any(self._contains(a.stems, p) for p in self._body):
+        if self._body.isdisjoint(grams):
             # Nothing about the back or how it feels: answer only a clear match, never guess.
             if (
                 best >= NO_BODY_MIN

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 MAX_CHARS = 2000  # longer messages are cut: a question never needs more
 
@@ -85,6 +86,7 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=16384)
 def stem(word: str) -> str:
     """A light suffix stripper: stretches/stretching/stretched -> stretch, running -> run."""
     if len(word) <= 3 or word.isdigit():

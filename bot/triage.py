@@ -13,7 +13,7 @@ def red_flag(question: str, knowledge: Knowledge, *, cleaned: str | None = None)
         return None
     has_context: bool | None = None
     for flag in knowledge.red_flags:
-        if not any(p.search(text) for p in flag.patterns):
+        if flag.combined.search(text) is None:
             continue
         if flag.needs_context:
             if has_context is None:

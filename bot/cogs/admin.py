@@ -67,6 +67,16 @@ class Admin(commands.Cog):
     def __init__(self, bot: commands.Bot) -> None:
         self.bot: Any = bot
 
+    def _channels_changed(self, guild_id: int) -> None:
+        faq = self.bot.get_cog("FAQ")
+        if faq is not None:
+            faq.channels_changed(guild_id)
+
+    async def _flush_questions(self) -> None:
+        faq = self.bot.get_cog("FAQ")
+        if faq is not None:
+            await faq.flush_questions()
+
     # -- /config channels ---------------------------------------------------------------------
 
     @channels.command(name="add", description="Answer questions in a channel (default: this one)")
@@ -78,6 +88,7 @@ class Admin(commands.Cog):
         channel_id = channel.id if channel else interaction.channel_id
         assert interaction.guild_id is not None and channel_id is not None
         added = await self.bot.store.enable_channel(interaction.guild_id, channel_id)
+        self._channels_changed(interaction.guild_id)
         text = (
             f"I'll answer questions about upper back soreness in <#{channel_id}>."
             if added
@@ -94,6 +105,7 @@ class Admin(commands.Cog):
         channel_id = channel.id if channel else interaction.channel_id
         assert interaction.guild_id is not None and channel_id is not None
         removed = await self.bot.store.disable_channel(interaction.guild_id, channel_id)
+        self._channels_changed(interaction.guild_id)
         text = (
             f"I'll stay quiet in <#{channel_id}> unless someone mentions me."
             if removed
@@ -118,6 +130,7 @@ class Admin(commands.Cog):
     @faqadmin.command(name="gaps", description="The most-asked questions the guide did not answer")
     @manage_server()
     async def gaps(self, interaction: discord.Interaction) -> None:
+        await self._flush_questions()
         since = self.bot.clock.now() - WINDOW
         rows = await self.bot.store.gaps(since=since, limit=15)
         if rows:
@@ -135,6 +148,7 @@ class Admin(commands.Cog):
     @faqadmin.command(name="stats", description="Questions answered, helpful rate, top entries")
     @manage_server()
     async def stats(self, interaction: discord.Interaction) -> None:
+        await self._flush_questions()
         s = await self.bot.store.stats(since=self.bot.clock.now() - WINDOW)
         votes = s.helpful + s.not_helpful
         rate = f"{100 * s.helpful / votes:.0f}% of {votes} ratings" if votes else "no ratings yet"
@@ -181,6 +195,7 @@ class Admin(commands.Cog):
 
     @app_commands.command(name="forgetme", description="Delete everything the bot stores about you")
     async def forgetme(self, interaction: discord.Interaction) -> None:
+        await self._flush_questions()
         counts = await self.bot.store.forget_member(interaction.user.id)
         faq = self.bot.get_cog("FAQ")
         if faq is not None:

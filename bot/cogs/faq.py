@@ -11,7 +11,7 @@ import contextlib
 import logging
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import discord
@@ -23,6 +23,7 @@ from bot.cooldowns import Cooldowns
 from bot.knowledge import FaqEntry, Knowledge
 from bot.matching import Decision, Matcher, Mode
 from bot.replies import Reply, decision_reply, routine_reply
+from bot.store import QuestionRecord
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ MEMBER_MESSAGES = (discord.MessageType.default, discord.MessageType.reply)
 # Kinds whose question text is kept (30 days) so admins can see what the guide lacks.
 GAP_KINDS = ("none", "suggest")
 QUESTION_RETENTION = timedelta(days=30)
+QUESTION_BATCH_S = 0.2  # asked questions are written to the store at most this often
 EMPTY_MENTION_TEXT = (
     "Hi! Ask me about upper back soreness from running, for example "
     "*why does my upper back hurt after a run?* You can also use /ask or browse with /faq."
@@ -59,6 +61,11 @@ class FAQ(commands.Cog):
             self.bot.clock, settings.member_cooldown_s, settings.channel_cooldown_s
         )
         self._busy: set[asyncio.Task[Any]] = set()
+        self._channels: dict[int, asyncio.Future[list[int]]] = {}
+        self._pending: list[QuestionRecord] = []
+        self._writer: asyncio.Task[None] | None = None
+        self._flush_now = asyncio.Event()
+        self._pruned_at: datetime | None = None
 
     @contextlib.contextmanager
     def _working(self) -> Iterator[None]:
@@ -71,10 +78,14 @@ class FAQ(commands.Cog):
         finally:
             self._busy.discard(task)  # type: ignore[arg-type]
 
+    async def cog_load(self) -> None:
+        await self.prune()
+
     async def cog_unload(self) -> None:
         busy = [t for t in self._busy if t is not asyncio.current_task()]
         if busy:
             await asyncio.wait(busy, timeout=5)
+        await self.flush_questions()
 
     @property
     def knowledge(self) -> Knowledge:
@@ -131,20 +142,34 @@ class FAQ(commands.Cog):
             return
         embed, view = embeds.render(decision_reply(decision, self.knowledge), self.knowledge)
         await self._reply(message, embed=embed, view=view)
-        await self._log(decision, question, message.guild, message.author.id)
+        self._log(decision, question, message.guild, message.author.id)
 
     async def _enabled(self, message: discord.Message) -> bool:
         if message.guild is None:
             return False
+        enabled = await self.enabled_channels(message.guild.id)
         channel = message.channel
-        ids = [channel.id]
+        if channel.id in enabled:
+            return True
         parent_id = getattr(channel, "parent_id", None)
-        if isinstance(channel, discord.Thread) and parent_id:
-            ids.append(parent_id)
-        for channel_id in ids:
-            if await self.bot.store.is_enabled(message.guild.id, channel_id):
-                return True
-        return False
+        return isinstance(channel, discord.Thread) and parent_id in enabled
+
+    async def enabled_channels(self, guild_id: int) -> frozenset[int]:
+        """A guild's enabled channels, read from the store once and then kept in memory."""
+        pending = self._channels.get(guild_id)
+        if pending is None:
+            pending = asyncio.ensure_future(self.bot.store.enabled_channels(guild_id))
+            self._channels[guild_id] = pending
+        try:
+            return frozenset(await asyncio.shield(pending))
+        except Exception:
+            if self._channels.get(guild_id) is pending:
+                del self._channels[guild_id]
+            raise
+
+    def channels_changed(self, guild_id: int) -> None:
+        """/config changed a guild's channels: read them again on the next message."""
+        self._channels.pop(guild_id, None)
 
     async def _reply(self, message: discord.Message, **kwargs: Any) -> None:
         if kwargs.get("view") is None:
@@ -155,12 +180,15 @@ class FAQ(commands.Cog):
             **kwargs,
         )
 
-    async def _log(
+    def _log(
         self, decision: Decision, question: str, guild: discord.Guild | None, user_id: int
     ) -> None:
-        """Count the question for /faqadmin; keep its text only when the guide fell short."""
-        try:
-            await self.bot.store.log_question(
+        """Count the question for /faqadmin; keep its text only when the guide fell short.
+
+        Questions are written in batches by one writer task, off the reply's path.
+        """
+        self._pending.append(
+            QuestionRecord(
                 guild_id=guild.id if guild else None,
                 user_id=user_id,
                 question=question if decision.kind in GAP_KINDS else "",
@@ -168,8 +196,39 @@ class FAQ(commands.Cog):
                 entry=decision.entry,
                 at=self.bot.clock.now(),
             )
+        )
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_questions(), name="faq-question-log")
+
+    async def _write_questions(self) -> None:
+        # gather a batch first: one transaction for many questions keeps the store quiet
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._flush_now.wait(), QUESTION_BATCH_S)
+        self._flush_now.clear()
+        while self._pending:
+            rows, self._pending = self._pending, []
+            try:
+                await self.bot.store.log_questions(rows)
+            except Exception:
+                log.exception("logging %d questions failed", len(rows))
+        await self.prune()
+
+    async def prune(self) -> None:
+        """Forget asked questions older than 30 days (checked at most once a day)."""
+        now = self.bot.clock.now()
+        if self._pruned_at is not None and now - self._pruned_at < timedelta(days=1):
+            return
+        self._pruned_at = now
+        try:
+            await self.bot.store.prune(now - QUESTION_RETENTION)
         except Exception:
-            log.exception("logging a question failed")
+            log.exception("pruning old questions failed")
+
+    async def flush_questions(self) -> None:
+        """Return once every question asked so far is in the store."""
+        self._flush_now.set()
+        while self._writer is not None and not self._writer.done():
+            await asyncio.shield(self._writer)
 
     # -- slash commands ---------------------------------------------------------------------
 
@@ -188,7 +247,7 @@ class FAQ(commands.Cog):
                 allowed_mentions=embeds.NO_MENTIONS,
                 **({"view": view} if view else {}),
             )
-            await self._log(decision, question, interaction.guild, interaction.user.id)
+            self._log(decision, question, interaction.guild, interaction.user.id)
 
     @ask.autocomplete("question")
     async def ask_complete(
