@@ -213,3 +213,18 @@ async def test_forgetme_deletes_everything_about_the_member_only(running_bot, do
     assert [(g.question, g.count) for g in gaps] == [(gaps[0].question, 1)]
     again = await double.slash("forgetme", user=me)
     assert "nothing stored" in await text_of(again)
+
+
+async def test_unanswered_questions_are_kept_30_days(running_bot, double, clock):
+    await ask(double, "what shoes should I buy?")
+    await clock.advance(timedelta(days=29))
+    await ask(double, "where do we park on saturday?")
+    await clock.advance(timedelta(days=2))
+    await ask(double, "is the track open on bank holidays?")
+    gaps = await double.slash("faqadmin", user=double.admin, subcommand="gaps")
+    description = (await embed_of(gaps))["description"]
+    assert "shoes" not in description
+    assert "park" in description and "track" in description
+    # not only hidden: deleted from the database
+    kept = await running_bot.store.gaps(since=clock.now() - timedelta(days=365))
+    assert len(kept) == 2 and not any("shoes" in g.question for g in kept)

@@ -52,8 +52,13 @@ def assert_answer(msg: dict, entry, knowledge) -> None:
 
 
 async def enable(bot, double, name: str = "running-questions") -> int:
+    """An admin enables a channel with /config channels add."""
     channel = double.channel(name)
-    await bot.store.enable_channel(double.guild.id, channel.id)
+    added = await double.slash(
+        "config", {"channel": channel}, user=double.admin, group="channels", subcommand="add"
+    )
+    await added.response()
+    assert channel.id in await bot.store.enabled_channels(double.guild.id)
     return channel.id
 
 
