@@ -143,6 +143,9 @@ class DiscordDouble:
             self.guild.channels[name] = Channel(snowflake(), name, self.guild.id)
         self.guilds: dict[int, Guild] = {self.guild.id: self.guild}
         self.channels: dict[int, Channel] = {c.id: c for c in self.guild.channels.values()}
+        self._dm_channels: dict[int, Channel] = {}  # by user id
+        self._by_channel: dict[str, list[dict[str, Any]]] = {}  # the bot's messages
+        self._replies: dict[str, dict[str, Any]] = {}  # the bot's reply, by message replied to
 
         # what the bot did
         self.requests: list[Request] = []
@@ -238,10 +241,20 @@ class DiscordDouble:
     ) -> Request:
         """The first request from index ``since`` on (see ``mark()``) that satisfies predicate."""
 
+        cursor = since  # requests before it are answered and did not match
+
         def find() -> Request | None:
-            for r in self.requests[since:]:
-                if r.status and predicate(r):
+            nonlocal cursor
+            pending = False
+            for i in range(cursor, len(self.requests)):
+                r = self.requests[i]
+                if not r.status:
+                    pending = True
+                    continue
+                if predicate(r):
                     return r
+                if not pending:
+                    cursor = i + 1
             return None
 
         return await self.wait_until(find, timeout, "a matching request")
@@ -631,6 +644,9 @@ class DiscordDouble:
             msg["webhook_id"] = str(self.app_id)
             msg["application_id"] = str(self.app_id)
         self.messages[mid] = msg
+        self._by_channel.setdefault(msg["channel_id"], []).append(msg)
+        if "message_reference" in msg:
+            self._replies.setdefault(str(msg["message_reference"].get("message_id")), msg)
         return msg
 
     def _apply_edit(self, msg: dict[str, Any], body: dict[str, Any]) -> None:
@@ -652,20 +668,15 @@ class DiscordDouble:
 
     def sent_messages(self, channel_id: int | None = None) -> list[dict[str, Any]]:
         """Messages the bot created, oldest first (optionally in one channel)."""
-        return [
-            m
-            for m in self.messages.values()
-            if channel_id is None or m["channel_id"] == str(channel_id)
-        ]
+        if channel_id is None:
+            return list(self.messages.values())
+        return list(self._by_channel.get(str(channel_id), ()))
 
     async def wait_for_reply(self, message: dict[str, Any], timeout: float = 2.0) -> dict[str, Any]:
         """The message the bot sent as a reply to ``message`` (a member's message payload)."""
 
         def find() -> dict[str, Any] | None:
-            for m in self.messages.values():
-                if str((m.get("message_reference") or {}).get("message_id")) == str(message["id"]):
-                    return m
-            return None
+            return self._replies.get(str(message["id"]))
 
         return await self.wait_until(find, timeout, f"a reply to message {message['id']}")
 
@@ -687,11 +698,11 @@ class DiscordDouble:
 
     def dm_channel(self, user: User) -> Channel:
         """The DM channel between the bot and ``user`` (created on first use)."""
-        for channel in self.channels.values():
-            if channel.is_dm and channel.recipient is not None and channel.recipient.id == user.id:
-                return channel
-        channel = Channel(snowflake(), f"dm-{user.name}", None, user)
-        self.channels[channel.id] = channel
+        channel = self._dm_channels.get(user.id)
+        if channel is None:
+            channel = Channel(snowflake(), f"dm-{user.name}", None, user)
+            self.channels[channel.id] = channel
+            self._dm_channels[user.id] = channel
         return channel
 
     # ---- faults ----------------------------------------------------------------------
