@@ -6,7 +6,6 @@ end-to-end tests run against the offline Discord double.
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 from typing import Any
 
@@ -116,9 +115,6 @@ class RunClubBot(commands.Bot):
         self.matcher = Matcher(self.knowledge)
         self.store = await Store.open(self.settings.database_path)
         for name in EXTENSIONS:
-            if importlib.util.find_spec(name) is None:  # TODO: remove once every cog has landed
-                log.warning("extension %s is missing", name)
-                continue
             await self.load_extension(name)
         log.info(
             "ready to answer: %d FAQ entries, %d extensions",

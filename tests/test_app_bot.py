@@ -28,7 +28,7 @@ async def test_messages_allow_no_mentions_by_default(running_bot):
 
 
 async def test_the_cogs_are_loaded_and_the_store_is_open(running_bot):
-    assert {"bot.cogs.faq", "bot.cogs.admin"} <= set(running_bot.extensions)
+    assert set(running_bot.extensions) == {"bot.cogs.faq", "bot.cogs.admin", "bot.cogs.reminders"}
     assert running_bot.knowledge.entries
     assert await running_bot.store.schema_version() >= 1
 

@@ -109,7 +109,8 @@ async def test_sync_registers_the_commands_globally(double, settings, root_loggi
     puts = double.requests_to("PUT", "/applications/{app}/commands")
     assert len(puts) == 1
     names = {c["name"] for c in double.commands[None]}
-    assert {"ask", "faq", "stretches", "core", "disclaimer", "help"} <= names
+    assert {"ask", "faq", "stretches", "core", "disclaimer", "help", "remind"} <= names
+    assert {"config", "faqadmin", "forgetme"} <= names
     out = capsys.readouterr().out
     assert "globally" in out and "/ask" in out
     assert not double.frames(2)  # sync never connects to the gateway
