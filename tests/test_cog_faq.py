@@ -513,3 +513,15 @@ async def test_a_failing_button_gives_a_short_private_error_and_logs_it(
     finally:
         running_bot.store = await Store.open(settings.database_path)
     assert any("feedback button failed" in r.getMessage() for r in error_log.records)
+
+
+async def test_a_channel_the_bot_may_not_post_in_is_survived(running_bot, double, clock):
+    double.fail_next("POST", "/channels/{id}/messages", status=403, code=50013)
+    mark = double.mark()
+    await double.send_message("general", double.member, f"{double.bot.mention} {ICE_HEAT}")
+    await double.wait_for_request(lambda r: r.status == 403, since=mark)
+    await cool_down(clock)
+    asked = await double.send_message(
+        "general", double.other_member, f"{double.bot.mention} {ICE_HEAT}"
+    )
+    await double.wait_for_reply(asked)

@@ -141,8 +141,8 @@ class FAQ(commands.Cog):
         elif not self.cooldowns.try_acquire(message.author.id, message.channel.id):
             return
         embed, view = embeds.render(decision_reply(decision, self.knowledge), self.knowledge)
-        await self._reply(message, embed=embed, view=view)
-        self._log(decision, question, message.guild, message.author.id)
+        if await self._reply(message, embed=embed, view=view):
+            self._log(decision, question, message.guild, message.author.id)
 
     async def _enabled(self, message: discord.Message) -> bool:
         if message.guild is None:
@@ -171,14 +171,24 @@ class FAQ(commands.Cog):
         """/config changed a guild's channels: read them again on the next message."""
         self._channels.pop(guild_id, None)
 
-    async def _reply(self, message: discord.Message, **kwargs: Any) -> None:
+    async def _reply(self, message: discord.Message, **kwargs: Any) -> bool:
+        """Reply to a member's message; False when Discord refused it."""
         if kwargs.get("view") is None:
             kwargs.pop("view", None)
-        await message.channel.send(
-            reference=message.to_reference(fail_if_not_exists=False),
-            allowed_mentions=embeds.NO_MENTIONS,
-            **kwargs,
-        )
+        try:
+            await message.channel.send(
+                reference=message.to_reference(fail_if_not_exists=False),
+                allowed_mentions=embeds.NO_MENTIONS,
+                **kwargs,
+            )
+        except discord.Forbidden as exc:
+            # no permission to speak there: an admin's setup choice, not a bot failure
+            log.warning("may not reply in channel %s: %s", message.channel.id, exc.text)
+            return False
+        except discord.HTTPException as exc:
+            log.warning("reply in channel %s failed: %s %s", message.channel.id, exc.status, exc)
+            return False
+        return True
 
     def _log(
         self, decision: Decision, question: str, guild: discord.Guild | None, user_id: int
