@@ -131,3 +131,12 @@ async def test_without_the_content_intent_only_mentions_carry_content(double, se
 
 def _custom_ids(message: dict) -> list[str]:
     return [c["custom_id"] for row in message["components"] for c in row["components"]]
+
+
+async def test_a_guild_added_while_connected_reaches_the_bot(running_bot, double):
+    other = await double.add_guild("Hill Harriers")
+    handle = await double.slash("help", guild=other, channel="general")
+    await handle.reply()
+    assert running_bot.get_guild(other.id).name == "Hill Harriers"
+    assert handle.payload["guild_id"] == str(other.id)
+    assert handle.payload["channel_id"] == str(other.channels["general"].id)

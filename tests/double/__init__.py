@@ -1,4 +1,31 @@
-"""The offline Discord double the end-to-end tests run the real bot against."""
+"""The offline Discord double the end-to-end tests run the real bot against.
+
+Fixtures (tests/conftest.py): ``double`` (started, discord.py pointed at it), ``settings``,
+``clock`` (FakeClock), ``running_bot`` (the real bot, ready), ``error_log`` (autouse: any
+ERROR from the ``discord`` or ``bot`` loggers fails the test; ``error_log.expect(text)``).
+
+What members do, each returning what a test asserts on:
+
+    msg = await double.send_message("general", double.member, "why does my back hurt?")
+    reply = await double.wait_for_reply(msg)            # the bot's message, with _allowed_mentions
+    h = await double.slash("ask", {"question": "..."})  # also group=, subcommand=, user=, channel=
+    body = await h.response()                           # the callback {"type", "data"}
+    shown = await h.reply()                             # the message the member sees
+    await double.click(shown, "custom-id", user=double.other_member)
+    await double.select(shown, "faq:topic", ["treatment"])
+    choices = await (await double.autocomplete("ask", "question", {"question": "str"})).choices()
+    await double.expect_silence(since=double.mark())    # no request for 0.15 s
+
+Users: ``double.member``, ``double.other_member`` (no Manage Server), ``double.admin``,
+``double.owner``, ``double.add_user(name, admin=...)``; channels: ``double.channel(name)``,
+``double.dm_channel(user)``, "dm" as a channel argument; ``await double.add_guild(name)``.
+Every REST request is in ``double.requests`` (``requests_to(method, "/channels/{id}/messages")``,
+``await wait_for_request(predicate)``); messages the bot created in ``double.messages``.
+Faults: ``fail_next(method, template, 429|500|..., times=, retry_after=, via=)``,
+``global_limit = N`` (requests per second), ``dm_closed`` / ``unknown_users`` (sets of user
+ids: 403 code 50007, 404 code 10013), ``await drop_gateway()`` (the bot RESUMEs),
+``message_content_allowed = False`` (IDENTIFY with that intent is closed with 4014).
+"""
 
 from tests.double.interactions import InteractionHandle
 from tests.double.model import ADMIN_PERMISSIONS, MEMBER_PERMISSIONS, Channel, Guild, User

@@ -843,18 +843,34 @@ class DiscordDouble:
         self.users[user.id] = user
         return user
 
-    def channel(self, name: str = "running-questions") -> Channel:
-        return self.guild.channels[name]
+    def channel(self, name: str = "running-questions", guild: Guild | None = None) -> Channel:
+        return (guild or self.guild).channels[name]
 
-    def _resolve_channel(self, channel: Channel | int | str | None, user: User) -> Channel:
+    async def add_guild(
+        self, name: str, channels: tuple[str, ...] = ("general", "running-questions")
+    ) -> Guild:
+        """Another server with the bot in it (sent as GUILD_CREATE if the bot is connected)."""
+        guild = Guild(snowflake(), name, self.owner.id)
+        for channel_name in channels:
+            channel = Channel(snowflake(), channel_name, guild.id)
+            guild.channels[channel_name] = channel
+            self.channels[channel.id] = channel
+        self.guilds[guild.id] = guild
+        if self._session is not None:
+            await self.dispatch("GUILD_CREATE", self.guild_payload(guild))
+        return guild
+
+    def _resolve_channel(
+        self, channel: Channel | int | str | None, user: User, guild: Guild | None = None
+    ) -> Channel:
         if channel is None:
-            return self.channel()
+            return self.channel(guild=guild)
         if isinstance(channel, Channel):
             return channel
         if isinstance(channel, str):
             if channel == "dm":
                 return self.dm_channel(user)
-            return self.channel(channel)
+            return self.channel(channel, guild)
         return self.channels[channel]
 
     async def send_message(
@@ -1020,15 +1036,18 @@ class DiscordDouble:
         *,
         user: User | None = None,
         channel: Channel | int | str | None = None,
+        guild: Guild | None = None,
         subcommand: str | None = None,
         group: str | None = None,
     ) -> InteractionHandle:
         """A member runs /name [group] [subcommand] with options ({name: value} or raw list).
 
-        Option types follow the Python values: str, int, float, bool, Channel, User.
+        Option types follow the Python values: str, int, float, bool, Channel, User. The
+        channel is a Channel, an id, a channel name (of ``guild``, default the main one) or
+        "dm"; by default the guild's running-questions channel.
         """
         user = user or self.member
-        ch = self._resolve_channel(channel, user)
+        ch = self._resolve_channel(channel, user, guild)
         data = self._command_data(name, options, subcommand, group)
         return await self._interact(self._interaction_base(2, user, ch, data))
 
@@ -1040,12 +1059,13 @@ class DiscordDouble:
         *,
         user: User | None = None,
         channel: Channel | int | str | None = None,
+        guild: Guild | None = None,
         subcommand: str | None = None,
         group: str | None = None,
     ) -> InteractionHandle:
         """A member is typing option ``focused`` of /name; options hold what is typed so far."""
         user = user or self.member
-        ch = self._resolve_channel(channel, user)
+        ch = self._resolve_channel(channel, user, guild)
         opts = dict(options or {})
         opts.setdefault(focused, "")
         data = self._command_data(name, opts, subcommand, group, focused)
