@@ -226,9 +226,12 @@ async def main(n: int, rate: float) -> int:
             f"  bot event loop during the {name} burst: longest block "
             f"{window['max_block_ms']:.1f} ms"
             f" wall, {window['max_cpu_block_ms']:.1f} ms of its own CPU (p99 "
-            f"{window['p99_block_ms']:.2f} ms over {window['ticks']} ticks of 1 ms); "
-            f"bot CPU {window['cpu_s'] * 1000 / (n + 1):.2f} ms per message"
+            f"{window['p99_block_ms']:.2f} ms over {window['ticks']} ticks of 1 ms)"
         )
+    if len(windows) > 2:
+        # the flood leaves the loop no idle time, so its CPU is the messages' cost
+        per_message = windows[2]["cpu_s"] * 1000 / (n + 1)
+        print(f"  bot CPU per message (flood): {per_message:.2f} ms in the event loop's thread")
     p99 = percentile(paced["latencies"], 99)
     paced_block = windows[1]["max_cpu_block_ms"] if len(windows) > 1 else float("inf")
     ok = p99 <= 20 and paced_block <= 50 and not double.internal_errors
