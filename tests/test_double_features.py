@@ -140,3 +140,16 @@ async def test_a_guild_added_while_connected_reaches_the_bot(running_bot, double
     assert running_bot.get_guild(other.id).name == "Hill Harriers"
     assert handle.payload["guild_id"] == str(other.id)
     assert handle.payload["channel_id"] == str(other.channels["general"].id)
+
+
+async def test_messages_over_discords_limits_are_refused_like_discord_does(running_bot, double):
+    channel = running_bot.get_channel(double.channel("general").id)
+    with pytest.raises(discord.HTTPException) as err:
+        await channel.send("x" * 2001)
+    assert err.value.status == 400 and err.value.code == 50035
+    too_long = discord.Embed(title="t", description="d" * 4097)
+    with pytest.raises(discord.HTTPException):
+        await channel.send(embed=too_long)
+    assert [len(problems) for _, problems in double.rejected] == [1, 1]
+    assert "4097 characters" in double.rejected[1][1][0]
+    await channel.send("x" * 2000, embed=discord.Embed(description="d" * 4000))  # at the limits

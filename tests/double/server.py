@@ -33,6 +33,7 @@ from tests.double.interactions import (
     UPDATE_MESSAGE,
     InteractionHandle,
 )
+from tests.double.limits import choice_problems, message_problems
 from tests.double.model import (
     ADMIN_PERMISSIONS,
     INTENT_MESSAGE_CONTENT,
@@ -125,6 +126,10 @@ def error_response(status: int, code: int, message: str) -> web.Response:
     return json_response({"message": message, "code": code}, status)
 
 
+def invalid_form(problems: list[str]) -> web.Response:
+    return error_response(400, 50035, "Invalid Form Body: " + "; ".join(problems))
+
+
 class DiscordDouble:
     """The fake Discord. ``await start()``, point discord.py at ``api_base``/``gateway_url``."""
 
@@ -156,6 +161,7 @@ class DiscordDouble:
         self.identify: dict[str, Any] | None = None
         self.count_429 = 0
         self.internal_errors: list[str] = []  # bugs in the double itself
+        self.rejected: list[tuple[Request, list[str]]] = []  # bodies over Discord's limits
 
         # faults and limits
         self.faults: list[Fault] = []
@@ -457,6 +463,9 @@ class DiscordDouble:
         body = req.json or {}
         if not (body.get("content") or body.get("embeds") or body.get("components")):
             return error_response(400, 50006, "Cannot send an empty message")
+        rejected = self._reject(req, message_problems(body))
+        if rejected is not None:
+            return rejected
         msg = self._store_message(body, channel)
         if self.echo_own_messages:
             self._spawn(self.dispatch("MESSAGE_CREATE", self._event_message(msg)))
@@ -472,6 +481,9 @@ class DiscordDouble:
         msg = self.messages.get(_id(req.path.split("/")[4]))
         if msg is None:
             return error_response(404, 10008, "Unknown Message")
+        rejected = self._reject(req, message_problems(req.json or {}))
+        if rejected is not None:
+            return rejected
         self._apply_edit(msg, req.json or {})
         return json_response(_public(msg))
 
@@ -490,9 +502,16 @@ class DiscordDouble:
         if handle.callback is not None:
             return error_response(400, 40060, "Interaction has already been acknowledged.")
         body = req.json or {}
-        handle.callback = body
         kind = body.get("type")
         data = body.get("data") or {}
+        if kind == AUTOCOMPLETE_RESULT:
+            problems = choice_problems(data.get("choices") or [])
+        else:
+            problems = message_problems(data)
+        rejected = self._reject(req, problems)
+        if rejected is not None:
+            return rejected
+        handle.callback = body
         flags = int(data.get("flags") or 0)
         interaction: dict[str, Any] = {"id": str(handle.id), "type": handle.payload["type"]}
         result: dict[str, Any] = {"interaction": interaction}
@@ -529,6 +548,9 @@ class DiscordDouble:
         if handle.callback is None:
             return error_response(404, 10015, "Unknown Webhook")
         body = req.json or {}
+        rejected = self._reject(req, message_problems(body))
+        if rejected is not None:
+            return rejected
         if handle.original_id is not None and self.messages[handle.original_id].get("_loading"):
             # the first followup after a deferred response fills in the loading message
             msg = self.messages[handle.original_id]
@@ -560,6 +582,9 @@ class DiscordDouble:
         handle, mid = self._webhook_message(req)
         if handle is None or mid is None or mid not in self.messages:
             return error_response(404, 10008, "Unknown Message")
+        rejected = self._reject(req, message_problems(req.json or {}))
+        if rejected is not None:
+            return rejected
         msg = self.messages[mid]
         if mid == handle.original_id:
             handle.edits.append(req.json or {})
@@ -604,6 +629,12 @@ class DiscordDouble:
         parts = req.path.split("/")
         guild_id = _id(parts[4]) if len(parts) > 4 and parts[3] == "guilds" else None
         return json_response(self.commands.get(guild_id, []))
+
+    def _reject(self, req: Request, problems: list[str]) -> web.Response | None:
+        if not problems:
+            return None
+        self.rejected.append((req, problems))
+        return invalid_form(problems)
 
     # ---- messages --------------------------------------------------------------------
 
