@@ -153,3 +153,23 @@ async def test_messages_over_discords_limits_are_refused_like_discord_does(runni
     assert [len(problems) for _, problems in double.rejected] == [1, 1]
     assert "4097 characters" in double.rejected[1][1][0]
     await channel.send("x" * 2000, embed=discord.Embed(description="d" * 4000))  # at the limits
+
+
+async def test_pings_follow_discords_allowed_mentions_rules(running_bot, double):
+    channel = running_bot.get_channel(double.channel("general").id)
+    member = await double.send_message(channel.id, double.member, "hello")
+    text = f"@everyone <@{double.other_member.id}> <@&{double.guild.id}> hi"
+    quiet = await channel.send(text)  # the bot's default: no mentions
+    everything = await channel.send(text, allowed_mentions=discord.AllowedMentions.all())
+    original = channel.get_partial_message(int(member["id"]))
+    reply = await channel.send("answer", reference=original)
+    silent_reply = await channel.send("answer", reference=original, mention_author=False)
+    sent = {m.id: double.messages[m.id] for m in (quiet, everything, reply, silent_reply)}
+    assert double.pings(sent[quiet.id]) == set()
+    assert double.pings(sent[everything.id]) == {
+        "everyone",
+        f"user:{double.other_member.id}",
+        f"role:{double.guild.id}",
+    }
+    assert double.pings(sent[reply.id]) == {f"reply:{double.member.id}"}
+    assert double.pings(sent[silent_reply.id]) == set()

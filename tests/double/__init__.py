@@ -25,6 +25,9 @@ Faults: ``fail_next(method, template, 429|500|..., times=, retry_after=, via=)``
 ``global_limit = N`` (requests per second), ``dm_closed`` / ``unknown_users`` (sets of user
 ids: 403 code 50007, 404 code 10013), ``await drop_gateway()`` (the bot RESUMEs),
 ``message_content_allowed = False`` (IDENTIFY with that intent is closed with 4014).
+Discord's rules: ``double.pings(message)`` is whom a message notifies ("everyone",
+"user:ID", "role:ID", "reply:ID") by its content and allowed_mentions; bodies over Discord's
+size limits are refused with 400 code 50035 and listed in ``double.rejected``.
 """
 
 from tests.double.interactions import InteractionHandle

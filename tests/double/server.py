@@ -151,6 +151,7 @@ class DiscordDouble:
         self._dm_channels: dict[int, Channel] = {}  # by user id
         self._by_channel: dict[str, list[dict[str, Any]]] = {}  # the bot's messages
         self._replies: dict[str, dict[str, Any]] = {}  # the bot's reply, by message replied to
+        self.member_messages: dict[str, dict[str, Any]] = {}  # what members posted, by id
 
         # what the bot did
         self.requests: list[Request] = []
@@ -727,6 +728,30 @@ class DiscordDouble:
 
         return await self.wait_until(find, timeout, f"a message in channel {channel_id}")
 
+    def pings(self, message: dict[str, Any]) -> set[str]:
+        """Whom a message the bot sent notifies, by Discord's rules for content mentions and
+        allowed_mentions (embeds never ping): "everyone", "user:ID", "role:ID", "reply:ID"."""
+        content = message.get("content") or ""
+        users = set(re.findall(r"<@!?(\d+)>", content))
+        roles = set(re.findall(r"<@&(\d+)>", content))
+        allowed = message.get("_allowed_mentions")
+        if allowed is None:  # Discord's default: everything in the content pings
+            parse, ok_users, ok_roles, replied = {"users", "roles", "everyone"}, set(), set(), True
+        else:
+            parse = set(allowed.get("parse") or [])
+            ok_users = {str(u) for u in allowed.get("users") or []}
+            ok_roles = {str(r) for r in allowed.get("roles") or []}
+            replied = bool(allowed.get("replied_user"))
+        found = {f"user:{u}" for u in users if "users" in parse or u in ok_users}
+        found |= {f"role:{r}" for r in roles if "roles" in parse or r in ok_roles}
+        if ("@everyone" in content or "@here" in content) and "everyone" in parse:
+            found.add("everyone")
+        ref = (message.get("message_reference") or {}).get("message_id")
+        original = self.member_messages.get(str(ref)) if ref else None
+        if replied and original is not None:
+            found.add(f"reply:{original['author']['id']}")
+        return found
+
     def dm_channel(self, user: User) -> Channel:
         """The DM channel between the bot and ``user`` (created on first use)."""
         channel = self._dm_channels.get(user.id)
@@ -964,6 +989,7 @@ class DiscordDouble:
         if not self._has_content_intent() and not ch.is_dm and self.bot not in mentioned:
             # without the message content intent Discord blanks other members' messages
             event.update(content="", embeds=[], attachments=[], components=[])
+        self.member_messages[msg["id"]] = msg
         await self.dispatch("MESSAGE_CREATE", event)
         return msg
 
