@@ -9,7 +9,7 @@ Delivery guarantee: at-most-once. The claim is committed before the DM is sent, 
 between the two leaves a send record in status ``claimed`` and the reminder is not retried:
 the member may miss one day's reminder but never gets two. (At-least-once would re-send after
 a crash, and a duplicate DM is exactly what members complain about; a missed stretch reminder
-costs little.) Reminders are claimed in batches of about two seconds of sending, so a crash
+costs little.) Reminders are claimed in batches of about a second of sending (50 to 250), so a crash
 loses at most that batch; its records stay ``claimed`` for the audit. Everything is rebuilt
 from the database on start; nothing lives only in memory.
 """
@@ -21,7 +21,7 @@ import contextlib
 import logging
 import time as _time
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.store import Claim, Store
@@ -67,10 +67,16 @@ Sender = Callable[[Claim], Awaitable[int | None]]
 
 
 class Pacer:
-    """Spaces request starts at least 1/rate seconds apart (real time, monotonic)."""
+    """Starts requests at most ``rate`` a second, on a fixed schedule (real, monotonic time).
 
-    def __init__(self, rate_per_s: float) -> None:
+    The schedule is kept even when a sleep overshoots (the event loop wakes on whole
+    milliseconds), with at most ``burst`` requests of catch-up, so the average rate is the
+    rate asked for and no one-second window holds more than rate + burst + 1 starts.
+    """
+
+    def __init__(self, rate_per_s: float, burst: int | None = None) -> None:
         self.interval = 1.0 / rate_per_s if rate_per_s > 0 else 0.0
+        self.burst = burst if burst is not None else max(2, int(rate_per_s * 0.01))
         self._next = 0.0
         self._lock = asyncio.Lock()
 
@@ -79,7 +85,8 @@ class Pacer:
             return
         async with self._lock:
             now = _time.monotonic()
-            slot = max(now, self._next)
+            self._next = max(self._next, now - self.burst * self.interval)
+            slot = self._next
             self._next = slot + self.interval
             if slot > now:
                 await asyncio.sleep(slot - now)
@@ -106,17 +113,19 @@ class Dispatcher:
         self.clock = clock
         self.grace = timedelta(seconds=grace_s)
         self.pacer = Pacer(rate_per_s)
-        # a claim covers about two seconds of sending: it bounds what a crash can lose
-        self.batch = batch or max(50, int(2 * rate_per_s))
+        # a claim covers about a second of sending: it bounds what a crash can lose
+        self.batch = batch or min(250, max(50, int(rate_per_s)))
         self.max_idle = timedelta(seconds=max_idle_s)
         self.backoff = backoff_s
         self._slots = asyncio.Semaphore(max_in_flight)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._sends: set[asyncio.Task[None]] = set()
+        self._in_flight = 0  # counted by hand: a done task leaves _sends only a tick later
         self.counts = dict.fromkeys(
             ("sent", "failed", "skipped", "paused", "removed", "retried"), 0
         )
+        self._results: list[tuple[int, str, datetime, str | None, int | None]] = []
         self.idle = asyncio.Event()  # set while the loop sleeps with nothing in flight
         self._sleeping = False
 
@@ -130,8 +139,7 @@ class Dispatcher:
         self._wake.set()
 
     def _update_idle(self) -> None:
-        others = self._sends - {asyncio.current_task()}
-        if self._sleeping and not others and not self._wake.is_set():
+        if self._sleeping and not self._in_flight and not self._wake.is_set() and not self._results:
             self.idle.set()
 
     async def stop(self, drain_s: float = 5.0) -> None:
@@ -146,6 +154,10 @@ class Dispatcher:
             for t in pending:
                 t.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
+        try:
+            await self.flush()
+        except Exception:
+            log.exception("reminder dispatcher: could not record the last sends")
 
     @property
     def running(self) -> bool:
@@ -163,6 +175,7 @@ class Dispatcher:
             await self._slots.acquire()
             await self.pacer.wait()
             task = asyncio.create_task(self._deliver(claim), name=f"reminder-{claim.send_id}")
+            self._in_flight += 1
             self._sends.add(task)
             task.add_done_callback(self._sends.discard)
         return len(result.claims) + result.skipped
@@ -170,6 +183,7 @@ class Dispatcher:
     async def _run(self) -> None:
         while True:
             self._wake.clear()
+            claimed = 0
             try:
                 claimed = await self.run_once()
                 if claimed >= self.batch:
@@ -180,6 +194,10 @@ class Dispatcher:
             except Exception:
                 log.exception("reminder dispatcher: claiming failed; retrying shortly")
                 nxt = self.clock.now() + timedelta(seconds=5)
+            with contextlib.suppress(Exception):
+                await self.flush()
+                if claimed:
+                    await self.store.checkpoint()  # now, rather than in a later claim's commit
             cap = self.clock.now() + self.max_idle
             until = cap if nxt is None else min(nxt, cap)
             self._sleeping = True
@@ -208,7 +226,25 @@ class Dispatcher:
             self.counts["failed"] += 1
         finally:
             self._slots.release()
+            self._in_flight -= 1
+            last = not self._in_flight
+            if last or len(self._results) >= 100:
+                try:
+                    await self.flush()
+                except Exception:
+                    log.exception("reminder dispatcher: recording sends failed; will retry")
             self._update_idle()
+
+    async def flush(self) -> None:
+        """Write the outcomes of finished sends in one transaction."""
+        if not self._results:
+            return
+        batch, self._results = self._results, []
+        try:
+            await self.store.finish_sends(batch)
+        except BaseException:
+            self._results[:0] = batch
+            raise
 
     async def _attempt(self, claim: Claim) -> None:
         failures = 0
@@ -256,9 +292,8 @@ class Dispatcher:
                 self.counts["retried"] += 1
                 await self.clock.sleep_until(retry_at)
                 continue
-            await self.store.finish_send(
-                claim.send_id, status="sent", at=self.clock.now(), message_id=message_id
-            )
+            # written in batches (see flush): a crash before the write leaves it 'claimed'
+            self._results.append((claim.send_id, "sent", self.clock.now(), None, message_id))
             self.counts["sent"] += 1
             return
 

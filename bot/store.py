@@ -224,6 +224,9 @@ class Store:
             await db.execute("PRAGMA journal_mode = WAL")
             await db.execute("PRAGMA foreign_keys = ON")
             await db.execute("PRAGMA synchronous = NORMAL")
+            # the dispatcher checkpoints when it goes idle (Store.checkpoint), so a claim's
+            # commit rarely pays for one; this is the backstop
+            await db.execute("PRAGMA wal_autocheckpoint = 10000")
             store = cls(db, path)
             await store._migrate()
         except BaseException:
@@ -246,6 +249,10 @@ class Store:
                     if statement.strip():
                         await db.execute(statement)
                 await db.execute(f"PRAGMA user_version = {version}")
+
+    async def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database file, if no reader is in the way."""
+        await self._one("PRAGMA wal_checkpoint(PASSIVE)")
 
     async def schema_version(self) -> int:
         (version,) = await self._one("PRAGMA user_version")
@@ -589,12 +596,23 @@ class Store:
         detail: str | None = None,
         message_id: int | None = None,
     ) -> None:
-        if status not in SEND_STATUSES:
-            raise ValueError(f"unknown send status {status!r}")
+        await self.finish_sends([(send_id, status, at, detail, message_id)])
+
+    async def finish_sends(
+        self, results: list[tuple[int, str, datetime, str | None, int | None]]
+    ) -> None:
+        """Record the outcome of claimed sends: (send_id, status, at, detail, message_id)."""
+        rows = []
+        for send_id, status, at, detail, message_id in results:
+            if status not in SEND_STATUSES:
+                raise ValueError(f"unknown send status {status!r}")
+            rows.append((status, _ts(at), detail, message_id, send_id))
+        if not rows:
+            return
         async with self._tx() as db:
-            await db.execute(
+            await db.executemany(
                 "UPDATE sends SET status = ?, at = ?, detail = ?, message_id = ? WHERE id = ?",
-                (status, _ts(at), detail, message_id, send_id),
+                rows,
             )
 
     async def pause_subscription(

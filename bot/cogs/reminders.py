@@ -100,12 +100,16 @@ class Reminders(commands.Cog):
         )
 
         self._busy: set[asyncio.Task[Any]] = set()
+        self._session: aiohttp.ClientSession | None = None
+        self._payloads: dict[tuple[str, date, int], dict[str, Any]] = {}
 
     async def cog_load(self) -> None:
         self.dispatcher.start()
 
     async def cog_unload(self) -> None:
         await self.dispatcher.stop()
+        if self._session is not None:
+            await self._session.close()
         busy = [t for t in self._busy if t is not asyncio.current_task()]
         if busy:  # listeners still using the store, which closes after the cogs unload
             await asyncio.wait(busy, timeout=5)
@@ -122,21 +126,34 @@ class Reminders(commands.Cog):
             view.add_item(item)
         return embeds.fit(embed), view
 
+    def _payload(self, routine: str, day: date) -> dict[str, Any]:
+        """The DM's JSON body; everyone with the same routine gets the same one that day."""
+        key = (routine, day, id(self.bot.knowledge))
+        payload = self._payloads.get(key)
+        if payload is None:
+            embed, view = self.reminder_message(routine, day)
+            payload = {
+                "embeds": [embed.to_dict()],
+                "components": view.to_components(),
+                "allowed_mentions": {"parse": []},
+            }
+            if len(self._payloads) > 64:
+                self._payloads.clear()
+            self._payloads[key] = payload
+        return payload
+
     async def send_reminder(self, claim: Claim) -> int | None:
         """The dispatcher's sender: one DM, errors translated for the dispatcher."""
-        embed, view = self.reminder_message(claim.routine, claim.local_date)
-        channel_id = claim.dm_channel_id
+        payload = self._payload(claim.routine, claim.local_date)
         try:
-            if channel_id is None:
-                channel_id = await self._open_dm(claim.user_id)
+            channel_id = claim.dm_channel_id or await self._open_dm(claim.user_id)
             try:
-                return await self._post(channel_id, embed, view)
-            except discord.NotFound as exc:
-                if exc.code != 10003:  # only an unknown (stale) DM channel is worth a new one
-                    raise
-                channel_id = await self._open_dm(claim.user_id)
-                return await self._post(channel_id, embed, view)
-        except discord.Forbidden as exc:
+                return await self._post(channel_id, payload)
+            except _StaleChannel:
+                return await self._post(await self._open_dm(claim.user_id), payload)
+        except _StaleChannel as exc:
+            raise Rejected("the DM channel is unknown, even a new one") from exc
+        except discord.Forbidden as exc:  # from opening the DM channel
             raise DMsClosed(f"{exc.status} {exc.code}") from exc
         except discord.NotFound as exc:
             raise UnknownRecipient(f"{exc.status} {exc.code}") from exc
@@ -155,13 +172,42 @@ class Reminders(commands.Cog):
         await self.bot.store.set_dm_channel(user_id, channel_id)
         return channel_id
 
-    async def _post(self, channel_id: int, embed: discord.Embed, view: discord.ui.View) -> int:
-        # the raw request: a View sent through Messageable.send would be kept in memory
-        with discord.http.handle_message_parameters(
-            embed=embed, view=view, allowed_mentions=embeds.NO_MENTIONS
-        ) as params:
-            data = await self.bot.http.send_message(channel_id, params=params)
-        return int(data["id"])
+    async def _post(self, channel_id: int, payload: dict[str, Any]) -> int:
+        """POST the DM with our own session. discord.py keeps a rate-limit object per channel
+        and scans them all for each new one (300 s lifetime), which makes 10,000 DMs to
+        10,000 channels quadratic; the dispatcher paces these requests itself instead."""
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                headers={
+                    "Authorization": f"Bot {self.bot.http.token}",
+                    "User-Agent": self.bot.http.user_agent,
+                },
+                timeout=aiohttp.ClientTimeout(total=20),
+            )
+        url = f"{discord.http.Route.BASE}/channels/{channel_id}/messages"
+        async with self._session.post(url, json=payload) as resp:
+            try:
+                data = await resp.json(content_type=None)
+            except ValueError:
+                data = None
+            status = resp.status
+            retry_header = resp.headers.get("Retry-After")
+        body = data if isinstance(data, dict) else {}
+        code = body.get("code", 0)
+        if 200 <= status < 300:
+            return int(body["id"])
+        detail = f"{status} {code}"
+        if status == 429:
+            raise RateLimited(float(body.get("retry_after") or retry_header or 1.0))
+        if status == 403:
+            raise DMsClosed(detail)
+        if status == 404 and code == 10003:
+            raise _StaleChannel(detail)
+        if status == 404:
+            raise UnknownRecipient(detail)
+        if status >= 500:
+            raise Transient(detail)
+        raise Rejected(f"{detail}: {body.get('message', '')}"[:200])
 
     # -- subscribing ----------------------------------------------------------------------
 
@@ -346,6 +392,10 @@ class Reminders(commands.Cog):
                 await embeds.send_ephemeral(interaction, "\n\n".join(notices))
             except discord.HTTPException as exc:
                 log.warning("could not show notices to %s: %s", interaction.user.id, exc)
+
+
+class _StaleChannel(Exception):
+    """404 code 10003: the stored DM channel is gone; open a new one."""
 
 
 def _retry_after(exc: discord.HTTPException) -> float:
