@@ -96,6 +96,7 @@ class GatewayFrame:
 class _Session:
     id: str
     seq: int = 0
+    resumable: bool = True
     sent: list[dict[str, Any]] = field(default_factory=list)  # dispatched events, for replay
 
 
@@ -780,8 +781,14 @@ class DiscordDouble:
         self.faults.append(fault)
         return fault
 
-    async def drop_gateway(self, code: int = 4000) -> None:
-        """Close the gateway socket (Discord's 4000 'unknown error'); the bot should RESUME."""
+    async def drop_gateway(self, code: int = 4000, *, resumable: bool = True) -> None:
+        """Close the gateway socket (Discord's 4000 'unknown error'); the bot should RESUME.
+
+        With resumable=False the session is gone: RESUME gets INVALID_SESSION (op 9) and
+        the bot must IDENTIFY afresh (events sent meanwhile are lost, as on Discord);
+        discord.py waits 5 s (real time) before such a second IDENTIFY."""
+        if not resumable and self._session is not None:
+            self._session.resumable = False
         ws = self._ws
         if ws is not None and not ws.closed:
             await ws.close(code=code, message=b"dropped by the double")
@@ -847,7 +854,12 @@ class DiscordDouble:
 
     async def _on_resume(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
         session = self._session
-        if data.get("token") != TOKEN or session is None or data.get("session_id") != session.id:
+        if (
+            data.get("token") != TOKEN
+            or session is None
+            or not session.resumable
+            or data.get("session_id") != session.id
+        ):
             await ws.send_str(json.dumps({"op": 9, "d": False}))
             return
         self._ws = ws
