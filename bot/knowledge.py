@@ -194,7 +194,23 @@ class _Checker:
 
 
 # libyaml's safe loader when PyYAML was built with it: about 10 times faster, same line numbers.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The safe loader (libyaml's when present), refusing a key written twice in a mapping:
+    plain YAML would silently keep the last ``answer:`` an admin typed."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"'{key}' is written twice in the same block", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_SafeLoader = _UniqueKeyLoader
 
 
 def _read_yaml(path: Path, check: _Checker) -> Any:

@@ -65,7 +65,6 @@ def clean(text: str) -> str:
     text = _URL.sub(" ", text)
     text = text.translate(_QUOTES).lower()
     text = _MENTION_WORDS.sub(" ", text)
-    text = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in text)
     text = _NON_TEXT.sub(" ", text)
     return _SPACES.sub(" ", text).strip()[:MAX_CHARS]
 

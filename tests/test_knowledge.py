@@ -150,6 +150,19 @@ def test_broken_yaml_syntax_names_the_line(tmp_path: Path) -> None:
     assert problem.startswith(f"knowledge/routines.yaml: line {n + 1}: not valid YAML")
 
 
+def test_a_field_written_twice_is_an_error_not_a_silent_overwrite(tmp_path: Path) -> None:
+    kb = tmp_path / "knowledge"
+    shutil.copytree(REAL, kb)
+    path = kb / "faq.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    n = lines.index("  - id: treat-ice-heat")
+    lines.insert(n + 1, "    answer: Just ice it.")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [problem] = problems_of(kb)
+    assert problem.startswith("knowledge/faq.yaml: line ")
+    assert "'answer' is written twice" in problem
+
+
 def test_a_missing_file_is_an_error(tmp_path: Path) -> None:
     kb = tmp_path / "knowledge"
     shutil.copytree(REAL, kb)
