@@ -48,14 +48,14 @@ class RunClubTree(app_commands.CommandTree):
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        if isinstance(error, app_commands.MissingPermissions | app_commands.NoPrivateMessage):
-            text = PERMISSION_TEXT
+        if isinstance(error, app_commands.CheckFailure):  # the member's situation, not a bug
             if isinstance(error, app_commands.NoPrivateMessage):
                 text = "This command only works in a server."
+            elif isinstance(error, app_commands.MissingPermissions):
+                text = PERMISSION_TEXT
+            else:
+                text = str(error) or "You can't use this command here."
             log.info("refused /%s to %s: %s", _command_name(interaction), interaction.user, error)
-        elif isinstance(error, app_commands.CheckFailure):
-            text = str(error) or "You can't use this command here."
-            log.info("check failed for /%s: %s", _command_name(interaction), error)
         else:
             text = ERROR_TEXT
             log.error(

@@ -94,3 +94,12 @@ async def test_an_admin_passes_a_channel_option(running_bot, double):
     body = await handle.response()
     assert body["data"]["flags"] & EPHEMERAL
     assert await running_bot.store.is_enabled(double.guild.id, race_day.id)
+
+
+async def test_an_admin_command_in_a_dm_says_it_only_works_in_a_server(running_bot, double):
+    handle = await double.slash(
+        "config", group="channels", subcommand="list", user=double.admin, channel="dm"
+    )
+    body = await handle.response()
+    assert body["data"]["flags"] & EPHEMERAL
+    assert "only works in a server" in body["data"]["content"]
