@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import random
 import resource
@@ -73,7 +74,7 @@ async def bot_child(port: int, db: str, rate: float) -> None:
         await run(settings)
 
 
-async def part1(members: int, limit: float, workdir: Path) -> dict[str, float]:
+async def part1(members: int, limit: float, pace: float, workdir: Path) -> dict[str, float]:
     double = DiscordDouble()
     await double.start()
     db = workdir / "bench1.sqlite3"
@@ -107,8 +108,12 @@ async def part1(members: int, limit: float, workdir: Path) -> dict[str, float]:
         )
     await store.close()
 
-    paced = limit * 0.95
+    paced = limit * pace
     double.global_limit = limit
+    # the double stands in for Discord: keep its garbage collector from pausing it (a pause
+    # delays requests, which then arrive in a burst that the double's limit counts)
+    gc.collect()
+    gc.disable()
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         __file__,
@@ -119,14 +124,17 @@ async def part1(members: int, limit: float, workdir: Path) -> dict[str, float]:
     )
     try:
         deadline = time.perf_counter() + members / limit * 3 + 60
+        seen, sends = 0, []
         while True:
             await asyncio.sleep(0.2)
-            sends = [r for r in double.requests if r.matches("POST", "/channels/{id}/messages")]
+            new, seen = double.requests[seen:], len(double.requests)  # only the new ones
+            sends += [r for r in new if r.matches("POST", "/channels/{id}/messages")]
             if sum(1 for r in sends if r.status == 200) >= members:
                 break
             if time.perf_counter() > deadline or child.returncode is not None:
                 raise TimeoutError(f"only {len(sends)} of {members} reminders arrived")
     finally:
+        gc.enable()
         if child.returncode is None:
             child.terminate()
         await asyncio.wait_for(child.wait(), 30)
@@ -250,13 +258,16 @@ async def main() -> int:
     parser.add_argument("--members", type=int, default=10_000)
     parser.add_argument("--limit", type=float, default=500.0)
     parser.add_argument("--subs", type=int, default=100_000)
+    parser.add_argument(
+        "--pace", type=float, default=0.93, help="the bot's send rate as a share of the limit"
+    )
     parser.add_argument("--part", choices=("1", "2", "both"), default="both")
     args = parser.parse_args()
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         if args.part in ("1", "both"):
-            p1 = await part1(args.members, args.limit, work)
+            p1 = await part1(args.members, args.limit, args.pace, work)
             print(
                 f"part 1: {p1['sent']:.0f} of {p1['members']:.0f} reminders sent through a "
                 f"global limit of {p1['limit']:.0f}/s (paced at {p1['paced_at']:.0f}/s) in "

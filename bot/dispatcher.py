@@ -258,6 +258,7 @@ class Dispatcher:
                     await self._give_up(claim, f"rate limited {limited} times")
                     return
                 await self._sleep(exc.retry_after)
+                await self.pacer.wait()  # a retry is a request like any other
                 continue
             except DMsClosed:
                 now = self.clock.now()
@@ -291,6 +292,7 @@ class Dispatcher:
                 log.info("reminder %s: %s; retrying in %.0fs", claim.send_id, exc, delay)
                 self.counts["retried"] += 1
                 await self.clock.sleep_until(retry_at)
+                await self.pacer.wait()
                 continue
             # written in batches (see flush): a crash before the write leaves it 'claimed'
             self._results.append((claim.send_id, "sent", self.clock.now(), None, message_id))
