@@ -14,7 +14,7 @@ from bot.app import create_bot
 from bot.dispatcher import DMS_CLOSED_NOTICE
 from bot.schedule import routine_for
 from tests.conftest import start_bot, stop_bot
-from tests.double.interactions import EPHEMERAL
+from tests.double.interactions import EPHEMERAL, MODAL
 
 DUE = datetime(2026, 3, 3, 7, 30, tzinfo=UTC)  # 07:30 in London on Tue 3 Mar
 
@@ -289,3 +289,58 @@ async def test_restart_during_the_day_sends_nothing_twice(double, settings, cloc
         assert len(dms(double, double.member)) == 2
     finally:
         await stop_bot(bot, task)
+
+
+async def submit_form(double, opened, form: dict, values: dict[str, str], user=None):
+    """The member fills in the form the bot opened and presses Submit (interaction type 5)."""
+    rows = [
+        {
+            "type": 1,
+            "components": [
+                {"type": 4, "custom_id": c["custom_id"], "value": values[c["custom_id"]]}
+            ],
+        }
+        for row in form["components"]
+        for c in row["components"]
+    ]
+    channel = double.channels[int(opened.payload["channel_id"])]
+    data = {"custom_id": form["custom_id"], "components": rows}
+    return await double._interact(double._interaction_base(5, user or double.member, channel, data))
+
+
+@pytest.mark.parametrize("command", ["stretches", "core"])
+async def test_remind_me_daily_under_a_routine_leads_to_the_same_subscription(
+    running_bot, double, clock, command
+):
+    shown = await (await double.slash(command)).reply()
+    button = f"remind:start:{command}"
+    assert button in custom_ids(shown)
+    click = await double.click(shown, button)
+    opened = await click.response()
+    assert opened["type"] == MODAL
+    form = opened["data"]
+    assert [c["custom_id"] for row in form["components"] for c in row["components"]] == [
+        "time",
+        "timezone",
+    ]
+    bad = await submit_form(double, click, form, {"time": "noon", "timezone": "Europe/London"})
+    assert "7:30pm" in (await bad.reply())["content"]
+    assert await running_bot.store.subscription(double.member.id) is None
+    # a submitted form is closed: the member clicks the button again and fixes the time
+    again = await double.click(shown, button)
+    form = (await again.response())["data"]
+    good = await submit_form(
+        double, again, form, {"time": "6:45pm", "timezone": "america/new_york"}
+    )
+    assert "18:45" in text_of(await good.reply()) and good.ephemeral
+    sub = await running_bot.store.subscription(double.member.id)
+    assert (sub.routine, sub.tz, sub.local_time.hour, sub.local_time.minute) == (
+        command,
+        "America/New_York",
+        18,
+        45,
+    )
+    # 18:45 in New York on Mon 2 Mar is 23:45 UTC
+    await at(clock, running_bot, datetime(2026, 3, 2, 23, 45, tzinfo=UTC))
+    (dm,) = dms(double, double.member)
+    assert custom_ids(dm)[0] == "remind:done:2026-03-02"
