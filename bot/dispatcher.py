@@ -76,7 +76,7 @@ class Pacer:
 
     def __init__(self, rate_per_s: float, burst: int | None = None) -> None:
         self.interval = 1.0 / rate_per_s if rate_per_s > 0 else 0.0
-        self.burst = burst if burst is not None else max(2, int(rate_per_s * 0.01))
+        self.burst = burst if burst is not None else max(1, int(rate_per_s * 0.01))
         self._next = 0.0
         self._lock = asyncio.Lock()
 
