@@ -22,7 +22,14 @@ from bot import embeds
 from bot.cooldowns import Cooldowns
 from bot.knowledge import FaqEntry, Knowledge
 from bot.matching import Decision, Matcher, Mode
-from bot.replies import Reply, decision_reply, routine_reply
+from bot.replies import (
+    Reply,
+    core_reply,
+    decision_reply,
+    disclaimer_reply,
+    help_reply,
+    stretches_reply,
+)
 from bot.store import QuestionRecord
 
 log = logging.getLogger(__name__)
@@ -36,18 +43,6 @@ QUESTION_BATCH_S = 0.2  # asked questions are written to the store at most this 
 EMPTY_MENTION_TEXT = (
     "Hi! Ask me about upper back soreness from running, for example "
     "*why does my upper back hurt after a run?* You can also use /ask or browse with /faq."
-)
-HELP_TEXT = (
-    "I answer questions about upper back soreness from running, from the club's guide.\n\n"
-    "**/ask** `question`: ask in your own words (suggestions appear as you type)\n"
-    "**/faq**: browse the questions by topic\n"
-    "**/stretches** `[before|after]`: dynamic stretches before a run, static ones after\n"
-    "**/core**: core exercises that support your upper back\n"
-    "**/disclaimer**: what my answers are, and are not\n"
-    "**/remind**: a daily stretch or core routine by DM, at your local time\n"
-    "**/forgetme**: delete everything I store about you\n\n"
-    "You can also mention me with a question anywhere, or send me a DM. In channels the "
-    "admins enabled (**/config channels**), I answer clear questions on the topic by myself."
 )
 
 
@@ -293,24 +288,11 @@ class FAQ(commands.Cog):
     async def stretches(
         self, interaction: discord.Interaction, when: Literal["before", "after"] | None = None
     ) -> None:
-        k = self.knowledge
-        if when == "before":
-            reply = routine_reply("Before your run: dynamic stretches", k.by_kind("dynamic"), k)
-        elif when == "after":
-            reply = routine_reply("After your run: static stretches", k.by_kind("static"), k)
-        else:
-            reply = routine_reply(
-                "Stretches: dynamic before your run, static after",
-                [*k.by_kind("dynamic"), *k.by_kind("static")],
-                k,
-            )
-        await self._send_routine(interaction, reply, "stretches")
+        await self._send_routine(interaction, stretches_reply(self.knowledge, when), "stretches")
 
     @app_commands.command(name="core", description="Core exercises that support your upper back")
     async def core(self, interaction: discord.Interaction) -> None:
-        k = self.knowledge
-        reply = routine_reply("Core exercises", k.by_kind("core"), k)
-        await self._send_routine(interaction, reply, "core")
+        await self._send_routine(interaction, core_reply(self.knowledge), "core")
 
     async def _send_routine(
         self, interaction: discord.Interaction, reply: Reply, routine: str
@@ -331,12 +313,12 @@ class FAQ(commands.Cog):
 
     @app_commands.command(name="disclaimer", description="What the bot's answers are, and are not")
     async def disclaimer(self, interaction: discord.Interaction) -> None:
-        reply = Reply("info", "Disclaimer", self.knowledge.disclaimer)
+        reply = disclaimer_reply(self.knowledge)
         await embeds.send_ephemeral(interaction, embed=embeds.reply_embed(reply))
 
     @app_commands.command(name="help", description="What the bot can do")
     async def help(self, interaction: discord.Interaction) -> None:
-        reply = Reply("info", "Run club back-care bot", HELP_TEXT, self.knowledge.disclaimer)
+        reply = help_reply(self.knowledge)
         await embeds.send_ephemeral(interaction, embed=embeds.reply_embed(reply))
 
 
