@@ -5,7 +5,7 @@ limit, and the time to find and claim due reminders among 100,000 subscriptions.
 
 Part 1 starts the real bot (the one ``python -m bot run`` builds) against the offline Discord
 double, which enforces a global limit of R requests a second (Discord's is 50; the default
-here is 500 for a shorter run, and the ratio to the limit is what counts). N members are
+here is 250 for a shorter run, and the ratio to the limit is what counts). N members are
 subscribed with their DM channel known, all due at the same minute; the fake clock is moved
 to that minute and the run ends when every reminder has a final send record. Reported:
 throughput as a share of the limit (target >= 90%) and the 429 responses the double gave
@@ -256,10 +256,10 @@ async def main() -> int:
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=10_000)
-    parser.add_argument("--limit", type=float, default=500.0)
+    parser.add_argument("--limit", type=float, default=250.0)
     parser.add_argument("--subs", type=int, default=100_000)
     parser.add_argument(
-        "--pace", type=float, default=0.93, help="the bot's send rate as a share of the limit"
+        "--pace", type=float, default=0.95, help="the bot's send rate as a share of the limit"
     )
     parser.add_argument("--part", choices=("1", "2", "both"), default="both")
     args = parser.parse_args()

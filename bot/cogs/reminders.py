@@ -13,6 +13,7 @@ form that leads to the same subscription as /remind subscribe.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 from datetime import date, datetime
@@ -101,7 +102,7 @@ class Reminders(commands.Cog):
 
         self._busy: set[asyncio.Task[Any]] = set()
         self._session: aiohttp.ClientSession | None = None
-        self._payloads: dict[tuple[str, date, int], dict[str, Any]] = {}
+        self._payloads: dict[tuple[str, date, int], bytes] = {}
 
     async def cog_load(self) -> None:
         self.dispatcher.start()
@@ -126,17 +127,18 @@ class Reminders(commands.Cog):
             view.add_item(item)
         return embeds.fit(embed), view
 
-    def _payload(self, routine: str, day: date) -> dict[str, Any]:
+    def _payload(self, routine: str, day: date) -> bytes:
         """The DM's JSON body; everyone with the same routine gets the same one that day."""
         key = (routine, day, id(self.bot.knowledge))
         payload = self._payloads.get(key)
         if payload is None:
             embed, view = self.reminder_message(routine, day)
-            payload = {
+            body = {
                 "embeds": [embed.to_dict()],
                 "components": view.to_components(),
                 "allowed_mentions": {"parse": []},
             }
+            payload = json.dumps(body, separators=(",", ":")).encode()
             if len(self._payloads) > 64:
                 self._payloads.clear()
             self._payloads[key] = payload
@@ -172,7 +174,7 @@ class Reminders(commands.Cog):
         await self.bot.store.set_dm_channel(user_id, channel_id)
         return channel_id
 
-    async def _post(self, channel_id: int, payload: dict[str, Any]) -> int:
+    async def _post(self, channel_id: int, payload: bytes) -> int:
         """POST the DM with our own session. discord.py keeps a rate-limit object per channel
         and scans them all for each new one (300 s lifetime), which makes 10,000 DMs to
         10,000 channels quadratic; the dispatcher paces these requests itself instead."""
@@ -185,7 +187,8 @@ class Reminders(commands.Cog):
                 timeout=aiohttp.ClientTimeout(total=20),
             )
         url = f"{discord.http.Route.BASE}/channels/{channel_id}/messages"
-        async with self._session.post(url, json=payload) as resp:
+        headers = {"Content-Type": "application/json"}
+        async with self._session.post(url, data=payload, headers=headers) as resp:
             try:
                 data = await resp.json(content_type=None)
             except ValueError:
