@@ -116,6 +116,19 @@ async def test_sync_registers_the_commands_globally(double, settings, root_loggi
     assert not double.frames(2)  # sync never connects to the gateway
 
 
+async def test_logging_in_without_connecting_starts_no_reminders(double, settings):
+    # `python -m bot sync` logs in (loading every cog) but never connects: it must not
+    # become a second reminder dispatcher.
+    from bot.app import create_bot
+    from tests.conftest import TOKEN
+
+    bot = create_bot(settings)
+    async with bot:
+        await bot.login(TOKEN)
+        assert bot.get_cog("Reminders") is not None
+        assert not bot.get_cog("Reminders").dispatcher.running
+
+
 async def test_sync_to_one_guild_registers_there_only(double, settings, root_logging, capsys):
     assert await sync(settings, double.guild.id) == 0
     assert not double.requests_to("PUT", "/applications/{app}/commands")

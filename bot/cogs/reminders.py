@@ -3,7 +3,7 @@
 /remind subscribe|status|pause|resume|unsubscribe|test. The DM carries the day's routine
 from knowledge/, the disclaimer, and Done / Skip today / Stop reminders buttons whose state
 lives in their custom_id, so they keep working after a restart. The cog owns the one
-reminder dispatcher (bot.dispatcher), started in cog_load and stopped in cog_unload; it
+reminder dispatcher (bot.dispatcher), started when the bot is ready and stopped in cog_unload; it
 sends through ``send_reminder`` here, one request per DM once the DM channel id is known.
 
 /stretches and /core (the FAQ cog) can offer ``remind_me_button(routine)``: it opens a short
@@ -104,7 +104,10 @@ class Reminders(commands.Cog):
         self._session: aiohttp.ClientSession | None = None
         self._payloads: dict[tuple[str, date, int], bytes] = {}
 
-    async def cog_load(self) -> None:
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        # Started once connected, not at load: `python -m bot sync` loads the cogs and logs
+        # in without connecting, and must not send anyone a reminder.
         self.dispatcher.start()
 
     async def cog_unload(self) -> None:
