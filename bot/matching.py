@@ -45,15 +45,16 @@ ANSWER_MIN = 0.40
 ANSWER_MARGIN = 0.08
 SUGGEST_MIN = 0.30
 LONE_WINNER_RATIO = 0.55
-NO_BODY_MIN = 0.45
+NO_BODY_MIN = 0.40
+NO_BODY_CHANNEL_MIN = 0.60
 MAX_PHRASE = 4
-CHANNEL_MIN = 0.45
+CHANNEL_MIN = 0.40
 CHANNEL_MARGIN = 0.10
 CHANNEL_MIN_WORDS = 3
 QUESTION_CUES = re.compile(
     r"\b(could|would|should|can|is|does|do|did|will|am|are)\s+(i|that|it|this|my|you|we|a|the)\b"
     r"|\bhow\s+(do|can|should|to|long|much|often)\b|\b(tips|advice|remed(y|ies)|ideas|"
-    r"suggestions|recommend\w*)\b"
+    r"suggestions|recommend\w*|pls|please)\b"
 )
 QUESTION_STARTS = frozenset(
     """how what why when where which who whose whom should can could would will is are am
@@ -324,7 +325,7 @@ class Matcher:
         if self._body.isdisjoint(grams):
             # Nothing about the back or how it feels: answer only a clear match, never guess.
             if (
-                best >= NO_BODY_MIN
+                best >= (NO_BODY_MIN if mode == "ask" else NO_BODY_CHANNEL_MIN)
                 and (best - second >= ANSWER_MARGIN or second <= best * LONE_WINNER_RATIO)
                 and (mode == "ask" or self._looks_like_question(a))
             ):
