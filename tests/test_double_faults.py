@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.double import DiscordDouble
 
 QUESTION = "why does my upper back hurt after running?"
@@ -67,3 +69,22 @@ async def test_a_dropped_gateway_is_resumed_and_events_still_flow(running_bot, d
         "race-day", double.other_member, f"<@{double.bot.id}> how do I treat upper back pain?"
     )
     assert (await double.wait_for_reply(second))["embeds"]
+
+
+async def test_an_invalidated_session_is_identified_afresh_and_events_flow(
+    running_bot, double, monkeypatch
+):
+    async def identify_now(shard_id: int | None, *, initial: bool = False) -> None:
+        """discord.py waits 5 s (real time) before a second IDENTIFY; not what is tested."""
+
+    monkeypatch.setattr(running_bot, "before_identify_hook", identify_now)
+    # Registered before the drop: the bot is ready again once the new session's guilds are in.
+    ready_again = asyncio.ensure_future(running_bot.wait_for("ready", timeout=5))
+    await double.drop_gateway(resumable=False)
+    await ready_again
+    resume = double.frames(6)
+    assert len(resume) == 1 and resume[0].path == "/gateway-resume"  # it tried to RESUME
+    assert len(double.frames(2)) == 2  # refused (INVALID_SESSION), so it identified afresh
+    assert running_bot.get_channel(double.channel("general").id) is not None
+    msg = await ask_by_mention(double)
+    assert answered(await double.wait_for_reply(msg))
