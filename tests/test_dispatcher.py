@@ -177,26 +177,64 @@ async def test_restart_during_the_day_sends_nothing_twice(store, sender, clock, 
     assert sorted(u for u, *_ in sender.sent) == [1, 2, 3, 4, 5]
 
 
+class Rendezvous:
+    """Per-dispatcher senders that hold every DM until each dispatcher has claimed one.
+
+    SQLite's lock is not fair: a waiting connection's busy handler backs off (up to 100 ms)
+    while the holder, with no pacing, re-takes the lock at once, so left alone one dispatcher
+    often claims a whole day. Holding the sends makes the one that got ahead stop at
+    ``max_in_flight`` claims, so the other must claim too: both really compete every day.
+    """
+
+    def __init__(self, sender: FakeSender, names: tuple[str, ...]) -> None:
+        self.sender = sender
+        self.names = set(names)
+        self.reset()
+
+    def reset(self) -> None:
+        self.claimed: set[str] = set()
+        self.open = asyncio.Event()
+
+    def sender_for(self, name: str):
+        async def send(claim: Claim) -> int:
+            self.claimed.add(name)
+            if self.claimed == self.names:
+                self.open.set()
+            await self.open.wait()
+            return await self.sender(claim)
+
+        return send
+
+
 async def test_two_dispatchers_on_one_database_send_each_reminder_once(tmp_path, clock):
     path = tmp_path / "bot.sqlite3"
     a_store, b_store = await Store.open(path), await Store.open(path)
     for u in range(200):
         await sub(a_store, u, at="08:00", tz="Asia/Kolkata")
     sender = FakeSender()
-    a = Dispatcher(a_store, sender, clock, rate_per_s=0, batch=7)
-    b = Dispatcher(b_store, sender, clock, rate_per_s=0, batch=5)
+    meet = Rendezvous(sender, ("a", "b"))
+    # one that got ahead holds at most 20 in flight + 6 of its batch, far fewer than 200
+    a = Dispatcher(a_store, meet.sender_for("a"), clock, rate_per_s=0, batch=7, max_in_flight=20)
+    b = Dispatcher(b_store, meet.sender_for("b"), clock, rate_per_s=0, batch=5, max_in_flight=20)
     a.start()
     b.start()
     try:
         for day in range(3):
+            meet.reset()
+            before = a.counts["sent"], b.counts["sent"]
             when = datetime(2026, 3, 28 + day, 2, 30, tzinfo=UTC)  # 08:00 in Kolkata
             await clock.set(when)
             a.poke()
             b.poke()
             await asyncio.wait_for(asyncio.gather(a.wait_idle(), b.wait_idle()), 20)
+            assert a.counts["sent"] > before[0] and b.counts["sent"] > before[1]
         per_day = Counter((u, day) for u, day, _ in sender.sent)
-        assert len(per_day) == 600 and max(per_day.values()) == 1
-        assert a.counts["sent"] > 0 and b.counts["sent"] > 0
+        days = [date(2026, 3, 28 + d) for d in range(3)]
+        assert sorted(per_day) == [(u, d) for u in range(200) for d in days]  # none lost
+        assert max(per_day.values()) == 1  # none twice
+        assert a.counts["sent"] + b.counts["sent"] == 600
+        assert Counter(s["status"] for s in await a_store.sends()) == {"sent": 600}
+        assert await a_store.check_consistency() == []
     finally:
         await a.stop()
         await b.stop()
