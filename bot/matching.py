@@ -93,6 +93,27 @@ class Matcher:
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
+        self._ids: list[str] = list(knowledge.entries)
+        self._build_language(knowledge)
+        entry_tf, df = self._entry_features(knowledge)
+        n = max(len(entry_tf), 1)
+        # Words and keywords found in many entries ("upper back pain") only refine scores;
+        # they do not make an entry a candidate, so a question touches a few entries, not all.
+        rare_df = max(RARE_DF_MIN, n // 40)
+        self._idf = {f: math.log(1 + n / d) for f, d in df.items()}
+        self._max_idf = math.log(1 + n)
+        self._build_index(entry_tf, df, rare_df)
+        self._build_keywords(knowledge, df, n, rare_df)
+        self._titles = {e.id: clean(e.title) for e in knowledge.entries.values()}
+        entries = list(knowledge.entries.values())
+        self._topic_members: dict[int, list[int]] = {
+            i: [j for j, o in enumerate(entries) if o.topic == e.topic and j != i]
+            for i, e in enumerate(entries)
+            if e.id == e.topic
+        }
+
+    def _build_language(self, knowledge: Knowledge) -> None:
+        """Synonyms, the vocabulary typos are corrected against, and the topic word lists."""
         syn = knowledge.synonyms
         self._synonyms = syn
         self._syn_re = (
@@ -114,57 +135,34 @@ class Matcher:
             if len(w) >= 3:
                 self._by_initial[w[0]].append(w)
         self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
-
         self._back = {self._phrase(w) for w in knowledge.back_words}
         self._body = self._back | {self._phrase(w) for w in knowledge.symptom_words}
         self._off_topic = {self._phrase(w) for w in knowledge.off_topic}
         longest = max(map(len, self._body | self._off_topic), default=1)
         if longest > MAX_PHRASE:
             raise ValueError(f"back, symptom and off-topic phrases are at most {MAX_PHRASE} words")
-        self._ids: list[str] = list(knowledge.entries)
+
+    def _entry_features(
+        self, knowledge: Knowledge
+    ) -> tuple[list[dict[str, float]], dict[str, int]]:
+        """Each entry's feature counts (title, phrasings, and keywords counting double)."""
         df: dict[str, int] = defaultdict(int)
         entry_tf: list[dict[str, float]] = []
-        self._keywords: dict[str, list[_Keyword]] = defaultdict(list)
-        keyword_entries: dict[tuple[str, ...], set[int]] = defaultdict(set)
-        raw_keywords: list[tuple[tuple[str, ...], int, bool]] = []
-        for idx, e in enumerate(knowledge.entries.values()):
+        for e in knowledge.entries.values():
             tf: dict[str, float] = defaultdict(float)
-            for text, weight in [(e.title, 1.0), *((p, 1.0) for p in e.phrasings)] + [
-                (k, 2.0) for k in e.keywords
-            ]:
+            weighted = [(e.title, 1.0), *((p, 1.0) for p in e.phrasings)]
+            weighted += [(k, 2.0) for k in e.keywords]
+            for text, weight in weighted:
                 for feat in self._features(self._analyse(text).content):
                     tf[feat] += weight
             for feat in tf:
                 df[feat] += 1
             entry_tf.append(tf)
-            for k in e.keywords:
-                ka = self._analyse(k)
-                # A keyword made only of content words matches those words close together in
-                # any order; one with small words ("run with") must match as written.
-                ordered = len(ka.content) != len(ka.stems)
-                phrase = ka.stems if ordered else ka.content
-                if phrase and idx not in keyword_entries[phrase]:
-                    keyword_entries[phrase].add(idx)
-                    raw_keywords.append((phrase, idx, ordered))
-        n = max(len(entry_tf), 1)
-        rare_df = max(RARE_DF_MIN, n // 40)
-        for phrase, idx, ordered in raw_keywords:
-            if len(keyword_entries[phrase]) > rare_df:
-                continue  # a keyword of that many entries tells them apart no more than a word
-            content_words = len([p for p in phrase if p not in STOP_STEMS])
-            weight = (
-                KEYWORD_WEIGHT
-                * (1 + 0.5 * max(0, content_words - 1))
-                * math.log(1 + n / len(keyword_entries[phrase]))
-                / math.log(1 + n)
-            )
-            # unordered keywords are looked up by their rarest word, to keep lists short
-            key = phrase[0] if ordered else min(phrase, key=lambda p: (df.get(p, 0), p))
-            self._keywords[key].append(_Keyword(phrase, idx, ordered, weight))
-        self._idf = {f: math.log(1 + n / d) for f, d in df.items()}
-        self._max_idf = math.log(1 + n)
-        # Words found in most entries ("upper back pain") only refine scores; they do not
-        # make an entry a candidate, so a question touches a few entries, not all of them.
+        return entry_tf, df
+
+    def _build_index(
+        self, entry_tf: list[dict[str, float]], df: dict[str, int], rare_df: int
+    ) -> None:
         self._vectors: list[dict[str, float]] = []
         self._index: dict[str, list[int]] = defaultdict(list)
         for idx, tf in enumerate(entry_tf):
@@ -174,13 +172,36 @@ class Matcher:
             for f in vec:
                 if df[f] <= rare_df:
                     self._index[f].append(idx)
-        self._titles = {e.id: clean(e.title) for e in knowledge.entries.values()}
-        entries = list(knowledge.entries.values())
-        self._topic_members: dict[int, list[int]] = {
-            i: [j for j, o in enumerate(entries) if o.topic == e.topic and j != i]
-            for i, e in enumerate(entries)
-            if e.id == e.topic
-        }
+
+    def _build_keywords(
+        self, knowledge: Knowledge, df: dict[str, int], n: int, rare_df: int
+    ) -> None:
+        entries_of: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        found: list[tuple[tuple[str, ...], int, bool]] = []
+        for idx, e in enumerate(knowledge.entries.values()):
+            for k in e.keywords:
+                ka = self._analyse(k)
+                # A keyword made only of content words matches those words close together in
+                # any order; one with small words ("run with") must match as written.
+                ordered = len(ka.content) != len(ka.stems)
+                phrase = ka.stems if ordered else ka.content
+                if phrase and idx not in entries_of[phrase]:
+                    entries_of[phrase].add(idx)
+                    found.append((phrase, idx, ordered))
+        self._keywords: dict[str, list[_Keyword]] = defaultdict(list)
+        for phrase, idx, ordered in found:
+            if len(entries_of[phrase]) > rare_df:
+                continue  # a keyword of that many entries tells them apart no more than a word
+            content_words = len([p for p in phrase if p not in STOP_STEMS])
+            weight = (
+                KEYWORD_WEIGHT
+                * (1 + 0.5 * max(0, content_words - 1))
+                * math.log(1 + n / len(entries_of[phrase]))
+                / math.log(1 + n)
+            )
+            # unordered keywords are looked up by their rarest word, to keep lists short
+            key = phrase[0] if ordered else min(phrase, key=lambda p: (df.get(p, 0), p))
+            self._keywords[key].append(_Keyword(phrase, idx, ordered, weight))
 
     # -- text analysis -------------------------------------------------------------
 
