@@ -29,6 +29,12 @@ def load_dotenv(path: Path) -> None:
         os.environ.setdefault(key, value)
 
 
+def _path(raw: str) -> Path:
+    """A relative path in a setting is relative to the project, wherever the bot starts."""
+    path = Path(raw).expanduser()
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
 def _float(env: dict[str, str], name: str, default: float) -> float:
     raw = env.get(name, "").strip()
     if not raw:
@@ -61,8 +67,8 @@ class Settings:
             raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}")
         return cls(
             token=env.get("DISCORD_TOKEN", "").strip() or None,
-            database_path=Path(db) if db else cls.database_path,
-            knowledge_dir=Path(kb) if kb else cls.knowledge_dir,
+            database_path=_path(db) if db else cls.database_path,
+            knowledge_dir=_path(kb) if kb else cls.knowledge_dir,
             log_level=level,
             member_cooldown_s=_float(env, "MEMBER_COOLDOWN_SECONDS", cls.member_cooldown_s),
             channel_cooldown_s=_float(env, "CHANNEL_COOLDOWN_SECONDS", cls.channel_cooldown_s),
