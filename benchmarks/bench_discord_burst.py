@@ -81,15 +81,11 @@ def build_messages(n: int, seed: int = 7) -> list[tuple[str, bool]]:
 
 
 async def bot_child(port: int, db: str) -> None:
-    import discord
-    import yarl
-
     from bot.config import PROJECT_ROOT, Settings
     from bot.runner import run
-    from tests.double import TOKEN
+    from tests.double import TOKEN, point_discord_at
 
-    discord.http.Route.BASE = f"http://127.0.0.1:{port}/api/v10"
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(f"ws://127.0.0.1:{port}/gateway")
+    point_discord_at("127.0.0.1", port)
     settings = Settings(
         token=TOKEN,
         database_path=Path(db),

@@ -34,16 +34,13 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 
-import discord
-import yarl
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import PROJECT_ROOT, Settings  # noqa: E402
 from bot.schedule import next_due  # noqa: E402
 from bot.store import Store  # noqa: E402
-from tests.double import TOKEN, DiscordDouble  # noqa: E402
+from tests.double import TOKEN, DiscordDouble, point_discord_at  # noqa: E402
 
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 DUE = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)
@@ -54,8 +51,7 @@ async def bot_child(port: int, db: str, rate: float) -> None:
     """The bot's own process: ``python -m bot run``'s code, pointed at the double."""
     from bot.runner import run
 
-    discord.http.Route.BASE = f"http://127.0.0.1:{port}/api/v10"
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(f"ws://127.0.0.1:{port}/gateway")
+    point_discord_at("127.0.0.1", port)
     settings = Settings(
         token=TOKEN,
         database_path=Path(db),

@@ -32,7 +32,7 @@ size limits are refused with 400 code 50035 and listed in ``double.rejected``.
 
 from tests.double.interactions import InteractionHandle
 from tests.double.model import ADMIN_PERMISSIONS, MEMBER_PERMISSIONS, Channel, Guild, User
-from tests.double.server import TOKEN, DiscordDouble, Request
+from tests.double.server import TOKEN, DiscordDouble, Request, point_discord_at
 
 __all__ = [
     "ADMIN_PERMISSIONS",
@@ -44,4 +44,5 @@ __all__ = [
     "InteractionHandle",
     "Request",
     "User",
+    "point_discord_at",
 ]

@@ -46,6 +46,26 @@ from tests.double.model import (
 )
 
 API_PREFIX = "/api/v10"
+
+
+def api_base(host: str, port: int) -> str:
+    return f"http://{host}:{port}{API_PREFIX}"
+
+
+def gateway_url(host: str, port: int) -> str:
+    return f"ws://{host}:{port}/gateway"
+
+
+def point_discord_at(host: str, port: int) -> None:
+    """Send this process's discord.py to a double at host:port: the two attributes design.md
+    names (for a bot in a child process; the ``double`` fixture patches them in tests)."""
+    import discord
+    import yarl
+
+    discord.http.Route.BASE = api_base(host, port)
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url(host, port))
+
+
 TOKEN = "MTIz.double-secret.token-never-logged"  # the only bot token the double accepts
 
 Json = Any
@@ -209,11 +229,11 @@ class DiscordDouble:
 
     @property
     def api_base(self) -> str:
-        return f"http://{self.host}:{self.port}{API_PREFIX}"
+        return api_base(self.host, self.port)
 
     @property
     def gateway_url(self) -> str:
-        return f"ws://{self.host}:{self.port}/gateway"
+        return gateway_url(self.host, self.port)
 
     @property
     def resume_gateway_url(self) -> str:
