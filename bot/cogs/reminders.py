@@ -17,7 +17,7 @@ import json
 import logging
 import re
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
 import aiohttp
@@ -126,7 +126,7 @@ class Reminders(commands.Cog):
         embed = embeds.reply_embed(reply, knowledge)
         embed.set_footer(text="Your daily reminder. /remind status shows your streak.")
         view = discord.ui.View(timeout=None)
-        for item in (DoneButton(day), SkipButton(day), StopButton()):
+        for item in (DayButton("done", day), DayButton("skip", day), StopButton()):
             view.add_item(item)
         return embeds.fit(embed), view
 
@@ -426,80 +426,60 @@ def _day(raw: str) -> date | None:
         return None
 
 
-class DoneButton(DynamicItem[discord.ui.Button], template=rf"remind:done:{_DAY}"):
-    """Done: counts the day towards the member's streak (once per day)."""
+class DayButton(DynamicItem[discord.ui.Button], template=rf"remind:(?P<action>done|skip):{_DAY}"):
+    """Done counts the day towards the member's streak; Skip today marks a rest day, which
+    neither counts nor breaks it. Each is recorded once per day."""
 
-    def __init__(self, day: date) -> None:
+    LOOKS: ClassVar[dict[str, tuple[str, str | None, discord.ButtonStyle]]] = {
+        "done": ("Done", "✅", discord.ButtonStyle.success),
+        "skip": ("Skip today", None, discord.ButtonStyle.secondary),
+    }
+
+    def __init__(self, action: str, day: date) -> None:
+        label, emoji, style = self.LOOKS[action]
         super().__init__(
             discord.ui.Button(
-                label="Done",
-                emoji="✅",
-                style=discord.ButtonStyle.success,
-                custom_id=f"remind:done:{day.isoformat()}",
+                label=label,
+                emoji=emoji,
+                style=style,
+                custom_id=f"remind:{action}:{day.isoformat()}",
             )
         )
+        self.action = action
         self.day = day
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
-    ) -> DoneButton:
+    ) -> DayButton:
         day = _day(match["day"])
         if day is None:
-            raise ValueError("bad date in a Done button")
-        return cls(day)
+            raise ValueError(f"bad date in a {match['action']} button")
+        return cls(match["action"], day)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await embeds.guarded(interaction, "Done button", lambda: self._done(interaction))
+        label = self.LOOKS[self.action][0]
+        await embeds.guarded(interaction, f"{label} button", lambda: self._press(interaction))
 
-    async def _done(self, interaction: discord.Interaction) -> None:
+    async def _press(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)
         first = await bot.store.record_routine(
-            interaction.user.id, self.day, "done", at=bot.clock.now()
+            interaction.user.id, self.day, self.action, at=bot.clock.now()
         )
-        streak, _total = await bot.store.streak(interaction.user.id, self.day)
-        days = "day" if streak == 1 else "days"
-        if first:
-            text = f"Nice work! Streak: {streak} {days} in a row."
-        else:
-            text = f"Already counted for that day. Streak: {streak} {days} in a row."
-        await embeds.send_ephemeral(interaction, text)
-
-
-class SkipButton(DynamicItem[discord.ui.Button], template=rf"remind:skip:{_DAY}"):
-    """Skip today: a rest day, which neither counts towards nor breaks the streak."""
-
-    def __init__(self, day: date) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Skip today",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"remind:skip:{day.isoformat()}",
+        if self.action == "skip":
+            text = (
+                "Rest day noted. Your streak is safe; see you tomorrow."
+                if first
+                else "That day is already marked."
             )
-        )
-        self.day = day
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
-    ) -> SkipButton:
-        day = _day(match["day"])
-        if day is None:
-            raise ValueError("bad date in a Skip button")
-        return cls(day)
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await embeds.guarded(interaction, "Skip button", lambda: self._skip(interaction))
-
-    async def _skip(self, interaction: discord.Interaction) -> None:
-        bot = _bot(interaction)
-        first = await bot.store.record_routine(
-            interaction.user.id, self.day, "skip", at=bot.clock.now()
-        )
-        if first:
-            text = "Rest day noted. Your streak is safe; see you tomorrow."
         else:
-            text = "That day is already marked."
+            streak, _total = await bot.store.streak(interaction.user.id, self.day)
+            days = "day" if streak == 1 else "days"
+            text = (
+                f"Nice work! Streak: {streak} {days} in a row."
+                if first
+                else f"Already counted for that day. Streak: {streak} {days} in a row."
+            )
         await embeds.send_ephemeral(interaction, text)
 
 
@@ -600,7 +580,7 @@ def remind_me_button(routine: str) -> discord.ui.Item[Any]:
     return RemindMeButton(routine if routine in ROUTINES else "both")
 
 
-DYNAMIC_ITEMS = (DoneButton, SkipButton, StopButton, RemindMeButton)
+DYNAMIC_ITEMS = (DayButton, StopButton, RemindMeButton)
 
 
 async def setup(bot: commands.Bot) -> None:
