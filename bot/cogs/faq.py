@@ -128,6 +128,7 @@ class FAQ(commands.Cog):
             if mentioned and self.cooldowns.try_acquire(message.author.id, message.channel.id):
                 await self._reply(message, content=EMPTY_MENTION_TEXT)
             return
+        asked_at = self.bot.clock.now()
         decision = self.matcher.match(question, mode)
         if mode == "channel" and decision.kind == "none":
             return
@@ -137,7 +138,7 @@ class FAQ(commands.Cog):
             return
         embed, view = embeds.render(decision_reply(decision, self.knowledge), self.knowledge)
         if await self._reply(message, embed=embed, view=view):
-            self._log(decision, question, message.guild, message.author.id)
+            self._log(decision, question, message.guild, message.author.id, asked_at)
 
     async def _enabled(self, message: discord.Message) -> bool:
         if message.guild is None:
@@ -186,7 +187,12 @@ class FAQ(commands.Cog):
         return True
 
     def _log(
-        self, decision: Decision, question: str, guild: discord.Guild | None, user_id: int
+        self,
+        decision: Decision,
+        question: str,
+        guild: discord.Guild | None,
+        user_id: int,
+        at: datetime,
     ) -> None:
         """Count the question for /faqadmin; keep its text only when the guide fell short.
 
@@ -199,7 +205,7 @@ class FAQ(commands.Cog):
                 question=question if decision.kind in GAP_KINDS else "",
                 kind=decision.kind,
                 entry=decision.entry,
-                at=self.bot.clock.now(),
+                at=at,
             )
         )
         if self._writer is None or self._writer.done():
@@ -241,6 +247,7 @@ class FAQ(commands.Cog):
     @app_commands.describe(question="Your question, in your own words")
     async def ask(self, interaction: discord.Interaction, question: str) -> None:
         with self._working():
+            asked_at = self.bot.clock.now()  # not after the reply: the clock may move meanwhile
             entry = self._entry_by_choice(question)
             if entry is not None:
                 decision = Decision("answer", entry.id, 100.0)
@@ -252,7 +259,7 @@ class FAQ(commands.Cog):
                 allowed_mentions=embeds.NO_MENTIONS,
                 **({"view": view} if view else {}),
             )
-            self._log(decision, question, interaction.guild, interaction.user.id)
+            self._log(decision, question, interaction.guild, interaction.user.id, asked_at)
 
     @ask.autocomplete("question")
     async def ask_complete(
