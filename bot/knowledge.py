@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from bot.config import PROJECT_ROOT
+from bot.phrases import GAP
+from bot.textnorm import clean, tokens
 
 SPEC_IDS: tuple[str, ...] = (
     "causes",
@@ -57,11 +58,6 @@ MAX_SHORT_TEXT = 1024
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-@lru_cache(maxsize=256)
-def _combine(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
-
-
 class KnowledgeError(Exception):
     """knowledge/ has one or more problems; ``problems`` lists them one a line."""
 
@@ -82,16 +78,36 @@ class FaqEntry:
     related: tuple[str, ...] = ()
 
 
+Phrase = tuple[str, ...]  # a word or phrase an admin wrote, as its words
+
+
 @dataclass(frozen=True)
 class RedFlag:
-    name: str
-    patterns: tuple[re.Pattern[str], ...]
-    needs_context: bool
+    """One red flag as word lists: see knowledge/redflags.yaml for what each list means."""
 
-    @property
-    def combined(self) -> re.Pattern[str]:
-        """All patterns as one expression: one search per flag instead of one per pattern."""
-        return _combine(self.patterns)
+    name: str
+    needs_context: bool
+    alone: tuple[Phrase, ...]
+    together: tuple[tuple[tuple[Phrase, ...], ...], ...]  # combos of word lists
+    other_senses: tuple[Phrase, ...]
+
+
+@dataclass(frozen=True)
+class TriageScope:
+    """The NegEx/ConText word lists that decide whether a mention is a current report."""
+
+    negation: tuple[Phrase, ...]
+    negation_after: tuple[Phrase, ...]
+    pseudo_negation: tuple[Phrase, ...]  # a phrase may hold "..." for "later in the sentence"
+    termination: tuple[Phrase, ...]
+    window: int
+    hypothetical: tuple[Phrase, ...]
+    general: tuple[Phrase, ...]
+    experience: tuple[Phrase, ...]
+    anaphora: tuple[Phrase, ...]
+    past: tuple[Phrase, ...]
+    checked_by: tuple[Phrase, ...]
+    all_clear: tuple[Phrase, ...]
 
 
 @dataclass(frozen=True)
@@ -118,7 +134,8 @@ class Knowledge:
     not_covered: str
     urgent_reply: str
     red_flags: tuple[RedFlag, ...]
-    context_patterns: tuple[re.Pattern[str], ...]
+    context_words: tuple[Phrase, ...]
+    scope: TriageScope
     synonyms: dict[str, str]
     back_words: tuple[str, ...]
     symptom_words: tuple[str, ...]
@@ -169,6 +186,15 @@ class _Checker:
             if required:
                 self.fail(where, f"'{key}' is missing")
             return ()
+        if isinstance(value, list):
+            for v in value:
+                if isinstance(v, bool):  # YAML 1.1 reads a bare no, yes, on or off as true/false
+                    self.fail(
+                        where,
+                        f"'{key}' holds a bare no, yes, on or off, which YAML reads as true or"
+                        ' false: write the word in quotes ("no")',
+                    )
+                    return ()
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             self.fail(where, f"'{key}' must be a list of non-empty texts")
             return ()
@@ -185,12 +211,21 @@ class _Checker:
             self.fail(where, f"unknown field '{key}' (allowed: {', '.join(sorted(allowed))})")
         return True
 
-    def regex(self, pattern: str, where: str) -> re.Pattern[str] | None:
-        try:
-            return re.compile(pattern, re.IGNORECASE)
-        except re.error as exc:
-            self.fail(where, f"pattern {pattern!r} is not a valid regular expression: {exc}")
-            return None
+    def phrases(
+        self, data: dict[str, Any], key: str, where: str, required: bool = False
+    ) -> tuple[Phrase, ...]:
+        """A list of words or phrases, each as its lower-case words."""
+        out: list[Phrase] = []
+        for text in self.texts(data, key, where, required):
+            parts = [tuple(tokens(clean(part))) for part in text.split(GAP)]
+            words = tuple(w for part in parts for w in (*part, GAP))[:-1]
+            if not all(parts):
+                self.fail(where, f"'{key}' holds {text!r}, which has no words")
+            elif len(words) > MAX_PHRASE_WORDS:
+                self.fail(where, f"'{key}' holds {text!r}: at most {MAX_PHRASE_WORDS} words")
+            else:
+                out.append(words)
+        return tuple(out)
 
 
 # libyaml's safe loader when PyYAML was built with it: about 10 times faster, same line numbers.
@@ -288,39 +323,95 @@ def _load_faq(path: Path, check: _Checker) -> tuple[dict[str, FaqEntry], str | N
     return entries, disclaimer, not_covered
 
 
-TRIAGE_TOP = ("reply", "context", "flags")
-FLAG_FIELDS = ("name", "patterns", "needs_context")
+TRIAGE_TOP = ("reply", "context", "scope", "flags")
+FLAG_FIELDS = ("name", "needs_context", "alone", "together", "other_senses")
+SCOPE_LISTS = (
+    "negation",
+    "negation_after",
+    "pseudo_negation",
+    "termination",
+    "hypothetical",
+    "general",
+    "experience",
+    "anaphora",
+    "past",
+    "checked_by",
+    "all_clear",
+)
+SCOPE_FIELDS = (*SCOPE_LISTS, "window")
+MAX_PHRASE_WORDS = 8
 LANGUAGE_TOP = ("synonyms", "back_words", "symptom_words", "off_topic")
+MAX_WINDOW = 20
+
+
+def _load_together(raw: Any, check: _Checker, where: str) -> tuple[tuple[Phrase, ...], ...]:
+    combos: list[tuple[tuple[Phrase, ...], ...]] = []
+    if raw is None:
+        return ()
+    shape = "'together' must be a list of combinations, each a list of two or more word lists"
+    if not isinstance(raw, list):
+        check.fail(where, shape)
+        return ()
+    for n, combo in enumerate(raw, start=1):
+        if not isinstance(combo, list) or len(combo) < 2:
+            check.fail(where, f"{shape} (combination #{n})")
+            continue
+        groups = [check.phrases({"together": g}, "together", where, True) for g in combo]
+        if all(groups):
+            combos.append(tuple(groups))
+    return tuple(combos)
+
+
+def _load_scope(raw: Any, check: _Checker) -> TriageScope | None:
+    where = "'scope': "
+    if raw is None:
+        check.fail("", "'scope' is missing")
+        return None
+    if not check.fields(raw, SCOPE_FIELDS, where):
+        return None
+    lists = {key: check.phrases(raw, key, where, required=True) for key in SCOPE_LISTS}
+    window = raw.get("window")
+    if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= MAX_WINDOW:
+        check.fail(where, f"'window' must be a whole number of words from 1 to {MAX_WINDOW}")
+        return None
+    return TriageScope(window=window, **lists)
+
+
+def _load_flag(raw: Any, n: int, check: _Checker) -> RedFlag | None:
+    name = raw.get("name") if isinstance(raw, dict) else None
+    where = f"flag '{name}': " if isinstance(name, str) else f"flag #{n}: "
+    if not check.fields(raw, FLAG_FIELDS, where) or check.text(raw, "name", where, 80) is None:
+        return None
+    needs = raw.get("needs_context", False)
+    if not isinstance(needs, bool):
+        check.fail(where, "'needs_context' must be true or false")
+        return None
+    alone = check.phrases(raw, "alone", where)
+    together = _load_together(raw.get("together"), check, where)
+    other = check.phrases(raw, "other_senses", where)
+    if not alone and not together:
+        check.fail(where, "has no words: give it 'alone' words or 'together' combinations")
+        return None
+    return RedFlag(name.strip(), needs, alone, together, other)
 
 
 def _load_triage(path: Path, check: _Checker) -> dict[str, Any]:
     data = _read_yaml(path, check)
-    out: dict[str, Any] = {"reply": None, "context": (), "flags": ()}
+    out: dict[str, Any] = {"reply": None, "context": (), "scope": None, "flags": ()}
     if data is None or not check.fields(data, TRIAGE_TOP, ""):
         return out
     out["reply"] = check.text(data, "reply", "", MAX_ANSWER)
-    context = check.texts(data, "context", "", required=True)
-    out["context"] = tuple(p for p in (check.regex(s, "'context': ") for s in context) if p)
-    flags: list[RedFlag] = []
+    out["context"] = check.phrases(data, "context", "", required=True)
+    out["scope"] = _load_scope(data.get("scope"), check)
     raw_flags = data.get("flags")
     if not isinstance(raw_flags, list) or not raw_flags:
-        check.fail("", "'flags' must be a non-empty list")
+        check.fail("", "'flags' must be a non-empty list: the bot never runs without red flags")
         raw_flags = []
-    for n, raw in enumerate(raw_flags, start=1):
-        name = raw.get("name") if isinstance(raw, dict) else None
-        where = f"flag '{name}': " if isinstance(name, str) else f"flag #{n}: "
-        if not check.fields(raw, FLAG_FIELDS, where):
-            continue
-        if check.text(raw, "name", where, 80) is None:
-            continue
-        patterns = [check.regex(p, where) for p in check.texts(raw, "patterns", where, True)]
-        needs = raw.get("needs_context", False)
-        if not isinstance(needs, bool):
-            check.fail(where, "'needs_context' must be true or false")
-            continue
-        if patterns and all(patterns):
-            flags.append(RedFlag(name, tuple(p for p in patterns if p), needs))
-    out["flags"] = tuple(flags)
+    flags = [_load_flag(raw, n, check) for n, raw in enumerate(raw_flags, start=1)]
+    names = [f.name for f in flags if f is not None]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        check.fail(f"flag '{name}': ", "duplicate name")
+    out["flags"] = tuple(f for f in flags if f is not None)
     return out
 
 
@@ -445,7 +536,8 @@ def load_knowledge(directory: Path | None = None) -> Knowledge:
         not_covered=not_covered or "",
         urgent_reply=triage["reply"] or "",
         red_flags=triage["flags"],
-        context_patterns=triage["context"],
+        context_words=triage["context"],
+        scope=triage["scope"],
         synonyms=language["synonyms"],
         back_words=language["back_words"],
         symptom_words=language["symptom_words"],

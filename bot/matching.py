@@ -23,15 +23,14 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.knowledge import FaqEntry, Knowledge
+from bot.reading import Reader, Reading
 from bot.textnorm import STOPWORDS, clean, stem, tokens
-from bot.triage import red_flag
+from bot.triage import Triage
 
 Kind = Literal["answer", "suggest", "none", "urgent"]
 Mode = Literal["ask", "channel"]
@@ -129,12 +128,8 @@ class Matcher:
             texts += [e.title, e.answer, *e.phrasings, *e.keywords]
         for t in texts:
             vocab.update(tokens(clean(t)))
-        self._vocab = vocab
-        self._by_initial: dict[str, list[str]] = defaultdict(list)
-        for w in sorted(vocab):
-            if len(w) >= 3:
-                self._by_initial[w[0]].append(w)
-        self._correct = lru_cache(maxsize=8192)(self._correct_uncached)
+        self.triage = Triage(knowledge)
+        self.reader = Reader(vocab | self.triage.words())
         self._back = {self._phrase(w) for w in knowledge.back_words}
         self._body = self._back | {self._phrase(w) for w in knowledge.symptom_words}
         self._off_topic = {self._phrase(w) for w in knowledge.off_topic}
@@ -205,20 +200,12 @@ class Matcher:
 
     # -- text analysis -------------------------------------------------------------
 
-    def _correct_uncached(self, word: str) -> str:
-        if word in self._vocab or len(word) < 4 or not word.isalpha():
-            return word
-        limit = 1 if len(word) <= 6 else 2
-        # Typos rarely change the first letter, and that keeps "nice" from becoming "ice".
-        candidates = self._by_initial.get(word[0], ())
-        hit = process.extractOne(
-            word, candidates, scorer=DamerauLevenshtein.distance, score_cutoff=limit
-        )
-        return hit[0] if hit is not None else word
+    def _analyse(self, text: str) -> _Analysis:
+        return self._analyse_reading(self.reader.read(text))
 
-    def _analyse(self, text: str, cleaned: str | None = None) -> _Analysis:
-        cleaned = clean(text) if cleaned is None else cleaned
-        words = " ".join(self._correct(t) for t in tokens(cleaned))
+    def _analyse_reading(self, reading: Reading) -> _Analysis:
+        cleaned = reading.cleaned
+        words = " ".join(reading.words)
         if self._syn_re is not None:
             words = self._syn_re.sub(lambda m: self._synonyms[m.group(1)], words)
         ws = tuple(words.split())
@@ -330,11 +317,11 @@ class Matcher:
     # -- public --------------------------------------------------------------------
 
     def match(self, question: str, mode: Mode = "ask") -> Decision:
-        cleaned = clean(question or "")
-        flag = red_flag(question or "", self.knowledge, cleaned=cleaned)
+        reading = self.reader.read(question or "")
+        flag = self.triage.flag(reading)
         if flag is not None:
             return Decision("urgent", score=1.0, flag=flag)
-        a = self._analyse(cleaned, cleaned=cleaned)
+        a = self._analyse_reading(reading)
         if not a.content:
             return Decision("none")
         ranked, keyword_hit = self._ranked(a)

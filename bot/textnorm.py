@@ -19,7 +19,8 @@ _MENTION_WORDS = re.compile(r"@(everyone|here)\b")
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": " ", "\u00b4": "'"})
 _NON_TEXT = re.compile(r"[^a-z0-9' ?!.,:;/\-]+")
 _SPACES = re.compile(r"\s+")
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.?!;]+|,")
+SENTENCE_END = frozenset(".?!;")
 
 _CONTRACTIONS = {
     "can't": "cannot",
@@ -36,6 +37,73 @@ _CONTRACTIONS = {
     "you're": "you are",
     "they're": "they are",
     "let's": "let us",
+}
+
+# Texting shorthand and apostrophe-less contractions, spelt out before anything else reads
+# the words: "y shud i rest rn" is "why should i rest right now".
+TEXTING = {
+    "u": "you",
+    "ur": "your",
+    "y": "why",
+    "r": "are",
+    "wat": "what",
+    "wut": "what",
+    "wht": "what",
+    "shud": "should",
+    "shld": "should",
+    "cud": "could",
+    "wud": "would",
+    "pls": "please",
+    "plz": "please",
+    "bc": "because",
+    "bcos": "because",
+    "bcoz": "because",
+    "cos": "because",
+    "coz": "because",
+    "cuz": "because",
+    "rn": "right now",
+    "tbh": "to be honest",
+    "idk": "i do not know",
+    "dunno": "do not know",
+    "abt": "about",
+    "ppl": "people",
+    "b4": "before",
+    "thx": "thanks",
+    "tho": "though",
+    "thru": "through",
+    "smth": "something",
+    "sth": "something",
+    "probs": "probably",
+    "def": "definitely",
+    "imo": "in my opinion",
+    "imho": "in my opinion",
+    "atm": "at the moment",
+    "asap": "as soon as possible",
+    "hrs": "hours",
+    "mins": "minutes",
+    "wk": "week",
+    "wks": "weeks",
+    "yr": "year",
+    "yrs": "years",
+    "dr": "doctor",
+    "im": "i am",
+    "ive": "i have",
+    "cant": "cannot",
+    "dont": "do not",
+    "doesnt": "does not",
+    "didnt": "did not",
+    "isnt": "is not",
+    "wasnt": "was not",
+    "arent": "are not",
+    "werent": "were not",
+    "havent": "have not",
+    "hasnt": "has not",
+    "hadnt": "had not",
+    "couldnt": "could not",
+    "wouldnt": "would not",
+    "shouldnt": "should not",
+    "wont": "will not",
+    "aint": "is not",
 }
 
 STOPWORDS = frozenset(
@@ -69,10 +137,17 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", text).strip()[:MAX_CHARS]
 
 
-def tokens(text: str) -> list[str]:
-    """Word tokens of cleaned text, contractions spelt out (can't -> cannot, n't -> not)."""
+def marked_tokens(text: str) -> list[str]:
+    """Word tokens of cleaned text, with sentence ends (``.?!;``) and commas kept as tokens.
+
+    Contractions and texting shorthand are spelt out (can't -> cannot, n't -> not,
+    u -> you), and "/" and "-" separate words ("10/10" is "10 10", "x-ray" is "x ray").
+    """
     out: list[str] = []
     for tok in _TOKEN.findall(text):
+        if tok[0] in SENTENCE_END:
+            out.append(tok[0])
+            continue
         if "'" in tok:
             if tok in _CONTRACTIONS:
                 out.extend(_CONTRACTIONS[tok].split())
@@ -81,8 +156,21 @@ def tokens(text: str) -> list[str]:
                 out.extend((tok[:-3], "not"))
                 continue
             tok = tok.split("'")[0]
-        out.append(tok)
+        expanded = TEXTING.get(tok)
+        if expanded is not None:
+            out.extend(expanded.split())
+        else:
+            out.append(tok)
     return out
+
+
+def tokens(text: str) -> list[str]:
+    """The words of cleaned text, as ``marked_tokens`` reads them, without the marks."""
+    return [t for t in marked_tokens(text) if t[0].isalnum()]
+
+
+def is_word(token: str) -> bool:
+    return token[0].isalnum()
 
 
 @lru_cache(maxsize=16384)

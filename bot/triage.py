@@ -1,24 +1,146 @@
-"""Red-flag triage: symptoms that need prompt medical care, checked before any matching."""
+"""Red-flag triage: symptoms that need prompt medical care, read before any matching.
+
+Each red flag in knowledge/redflags.yaml is a set of word lists, not patterns. A flag is raised
+by one of its ``alone`` phrases, or by one word of each list of a ``together`` combination close
+together in one sentence ("an acute pain around the left side of my chest"). Its
+``other_senses`` ("chest day", "fell behind") hide the words they contain from that flag, unless
+a longer symptom phrase covers them. Then bot.scope decides whether each mention is a current
+report: negated, hypothetical, general and finished mentions do not count. The first mention
+that does count, in a message that mentions the back or pain when the flag needs that,
+raises the flag: one real red flag anywhere wins over any number of denied ones.
+"""
 
 from __future__ import annotations
 
-from bot.knowledge import Knowledge
-from bot.textnorm import clean
+import itertools
+from dataclasses import dataclass
+
+from bot.knowledge import Knowledge, RedFlag
+from bot.phrases import Hit, PhraseIndex
+from bot.reading import Reading
+from bot.scope import Scope, ScopeMap, stems_of
+from bot.textnorm import STOPWORDS, stem
+
+PAIR_WINDOW = 5  # content words at most between the words of a `together` combination
 
 
-def red_flag(question: str, knowledge: Knowledge, *, cleaned: str | None = None) -> str | None:
-    """The name of the first red flag the question raises, or None."""
-    text = cleaned if cleaned is not None else clean(question)
-    if not text:
-        return None
-    has_context: bool | None = None
-    for flag in knowledge.red_flags:
-        if flag.combined.search(text) is None:
-            continue
-        if flag.needs_context:
-            if has_context is None:
-                has_context = any(p.search(text) for p in knowledge.context_patterns)
-            if not has_context:
+@dataclass(frozen=True)
+class _Tag:
+    flag: int
+    kind: str  # "alone", "other" or "part"
+    combo: int = -1
+    group: int = -1
+
+
+@dataclass(frozen=True)
+class Mention:
+    flag: int
+    parts: tuple[Hit[_Tag], ...]
+
+    @property
+    def start(self) -> int:
+        return min(p.start for p in self.parts)
+
+
+class Triage:
+    """Built once per Knowledge; ``flag(reading)`` names the red flag a message raises."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.flags: tuple[RedFlag, ...] = knowledge.red_flags
+        self._index: PhraseIndex[_Tag] = PhraseIndex(self._phrases())
+        self._context: PhraseIndex[bool] = PhraseIndex(
+            (stems_of(p), True) for p in knowledge.context_words
+        )
+        self._scope = Scope(knowledge.scope)
+        self._stop = frozenset(stem(w) for w in STOPWORDS)
+
+    def _phrases(self) -> list[tuple[tuple[str, ...], _Tag]]:
+        out: list[tuple[tuple[str, ...], _Tag]] = []
+        for i, flag in enumerate(self.flags):
+            out += [(stems_of(p), _Tag(i, "alone")) for p in flag.alone]
+            out += [(stems_of(p), _Tag(i, "other")) for p in flag.other_senses]
+            for c, combo in enumerate(flag.together):
+                for g, group in enumerate(combo):
+                    out += [(stems_of(p), _Tag(i, "part", c, g)) for p in group]
+        return out
+
+    def words(self) -> set[str]:
+        """Every word the flags and their scope use: the speller corrects towards these."""
+        words: set[str] = set()
+        for flag in self.flags:
+            phrases = [*flag.alone, *flag.other_senses]
+            phrases += [p for combo in flag.together for group in combo for p in group]
+            for p in phrases:
+                words.update(p)
+        return words
+
+    def flag(self, reading: Reading) -> str | None:
+        """The name of the first red flag the message reports, or None."""
+        mention = self.first_report(reading)
+        return None if mention is None else self.flags[mention.flag].name
+
+    def first_report(self, reading: Reading) -> Mention | None:
+        hits = self._index.find(reading.stems, reading.sentence)
+        if not any(h.tag.kind != "other" for h in hits):
+            return None
+        mentions = sorted(self._mentions(hits, reading), key=lambda m: m.start)
+        if not mentions:
+            return None
+        symptoms = [h for h in hits if h.tag.kind != "other"]
+        scope = self._scope.read(reading, symptoms)
+        has_context: bool | None = None
+        for m in mentions:
+            if not self._is_report(m, scope, reading):
                 continue
-        return flag.name
-    return None
+            if self.flags[m.flag].needs_context:
+                if has_context is None:
+                    has_context = bool(self._context.find(reading.stems, reading.sentence))
+                if not has_context:
+                    continue
+            return m
+        return None
+
+    @staticmethod
+    def _is_report(m: Mention, scope: ScopeMap, reading: Reading) -> bool:
+        return all(scope.is_report(p, reading) for p in m.parts)
+
+    def _mentions(self, hits: list[Hit[_Tag]], reading: Reading) -> list[Mention]:
+        others: dict[int, list[Hit[_Tag]]] = {}
+        for h in hits:
+            if h.tag.kind == "other":
+                others.setdefault(h.tag.flag, []).append(h)
+        # A symptom phrase survives only the other senses it contains: "struggling to catch my
+        # breath" keeps its symptom, "tightness in my chest muscles" and "fell behind" do not.
+        kept = [
+            h
+            for h in hits
+            if h.tag.kind != "other"
+            and not any(o.overlaps(h) and not h.contains(o) for o in others.get(h.tag.flag, ()))
+        ]
+        mentions = [Mention(h.tag.flag, (h,)) for h in kept if h.tag.kind == "alone"]
+        groups: dict[tuple[int, int], list[list[Hit[_Tag]]]] = {}
+        for h in kept:
+            if h.tag.kind == "part":
+                size = len(self.flags[h.tag.flag].together[h.tag.combo])
+                lists = groups.setdefault((h.tag.flag, h.tag.combo), [[] for _ in range(size)])
+                lists[h.tag.group].append(h)
+        for (flag, _), lists in groups.items():
+            for parts in itertools.product(*lists):
+                if self._close(parts, reading):
+                    mentions.append(Mention(flag, parts))
+        return mentions
+
+    def _close(self, parts: tuple[Hit[_Tag], ...], reading: Reading) -> bool:
+        ordered = sorted(parts, key=lambda h: h.start)
+        if len({reading.sentence[h.start] for h in ordered}) != 1:
+            return False
+        for a, b in itertools.pairwise(ordered):
+            if a.overlaps(b):
+                return False
+        between = range(ordered[0].end, ordered[-1].start)
+        words = sum(
+            1
+            for j in between
+            if reading.tokens[j][0].isalnum() and reading.stems[j] not in self._stop
+        )
+        return words <= PAIR_WINDOW

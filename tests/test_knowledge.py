@@ -52,7 +52,8 @@ def test_real_knowledge_loads() -> None:
         assert len(e.answer) <= MAX_ANSWER
         assert all(r in k.entries for r in e.related)
     assert k.disclaimer and k.not_covered and k.urgent_reply
-    assert k.red_flags and all(f.patterns for f in k.red_flags)
+    assert k.red_flags and all(f.alone or f.together for f in k.red_flags)
+    assert k.context_words and k.scope.negation
     assert len(k.week) == 7
     assert {"dynamic", "static", "core"} == {e.kind for e in k.exercises.values()}
 
@@ -170,19 +171,78 @@ def test_a_missing_file_is_an_error(tmp_path: Path) -> None:
     assert "knowledge/redflags.yaml: file is missing" in problems_of(kb)
 
 
-def test_a_bad_regex_in_redflags_names_the_flag_and_pattern(tmp_path: Path) -> None:
+def test_a_flag_with_no_words_names_the_flag(tmp_path: Path) -> None:
     names: list[str] = []
 
     def spoil(d: dict[str, Any]) -> None:
         names.append(d["flags"][0]["name"])
-        d["flags"][0]["patterns"][0] = "chest (pain"
+        d["flags"][0].pop("alone")
+        d["flags"][0].pop("together")
 
     kb = broken_copy(tmp_path, "redflags.yaml", spoil)
-    [problem] = problems_of(kb)
-    assert problem.startswith(
-        f"knowledge/redflags.yaml: flag '{names[0]}': pattern 'chest (pain' is not a valid"
-        " regular expression"
-    )
+    assert problems_of(kb) == [
+        f"knowledge/redflags.yaml: flag '{names[0]}': has no words: give it 'alone' words"
+        " or 'together' combinations"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("together", "problem"),
+    [
+        (
+            [["chest"]],
+            "'together' must be a list of combinations, each a list of two or more word"
+            " lists (combination #1)",
+        ),
+        (
+            "chest pain",
+            "'together' must be a list of combinations, each a list of two or more word lists",
+        ),
+        ([[["chest"], []]], "'together' is empty"),
+        ([[["chest"], ["", "pain"]]], "'together' must be a list of non-empty texts"),
+    ],
+)
+def test_a_malformed_combination_names_the_flag_and_field(
+    tmp_path: Path, together: Any, problem: str
+) -> None:
+    names: list[str] = []
+
+    def spoil(d: dict[str, Any]) -> None:
+        names.append(d["flags"][0]["name"])
+        d["flags"][0]["together"] = together
+
+    kb = broken_copy(tmp_path, "redflags.yaml", spoil)
+    assert problems_of(kb) == [f"knowledge/redflags.yaml: flag '{names[0]}': {problem}"]
+
+
+def test_an_unquoted_no_in_a_word_list_is_explained(tmp_path: Path) -> None:
+    kb = tmp_path / "knowledge"
+    shutil.copytree(REAL, kb)
+    path = kb / "redflags.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('["no", not,', "[no, not,"))
+    assert problems_of(kb) == [
+        "knowledge/redflags.yaml: 'scope': 'negation' holds a bare no, yes, on or off, which"
+        ' YAML reads as true or false: write the word in quotes ("no")'
+    ]
+
+
+@pytest.mark.parametrize("window", [0, 21, "six", True])
+def test_a_bad_scope_window_says_what_is_accepted(tmp_path: Path, window: Any) -> None:
+    kb = broken_copy(tmp_path, "redflags.yaml", lambda d: d["scope"].update(window=window))
+    assert problems_of(kb) == [
+        "knowledge/redflags.yaml: 'scope': 'window' must be a whole number of words from 1 to 20"
+    ]
+
+
+def test_two_flags_with_one_name_are_an_error(tmp_path: Path) -> None:
+    names: list[str] = []
+
+    def spoil(d: dict[str, Any]) -> None:
+        names.append(d["flags"][0]["name"])
+        d["flags"][1]["name"] = d["flags"][0]["name"]
+
+    kb = broken_copy(tmp_path, "redflags.yaml", spoil)
+    assert problems_of(kb) == [f"knowledge/redflags.yaml: flag '{names[0]}': duplicate name"]
 
 
 def test_an_unknown_exercise_in_the_week_is_an_error(tmp_path: Path) -> None:

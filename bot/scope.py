@@ -1,0 +1,197 @@
+"""Is a symptom mention a current report? Negation and context scope after NegEx and ConText.
+
+NegEx (Chapman et al., 2001) and its successor ConText read clinical text with trigger
+phrases whose scope runs over the next few words:
+
+- negation ("no", "not", "without", "never"): cancels what follows, up to ``window`` content
+  words, until a termination word ("but", "except"), the end of the sentence, or a comma that
+  starts a new clause. "no chest pain, numbness or tingling" negates all three; "no chest
+  pain, my arm is numb" does not negate the arm.
+- negation after ("went away", "ruled out"): cancels the words just before it.
+- pseudo-negation ("not sure", "not just", "never ... before"): looks like negation, is not.
+- hypothetical ("what if", "in case", "watch out for"): a symptom after it is not a report.
+- general questions: a sentence about warning signs ("what are the signs of...") with none of
+  the member's own experience in it ("I have", "my") reports nothing, unless the post refers
+  back to it ("can running cause chest pain? I've been getting it").
+- historical and checked: a mention in a sentence that places it in the past ("had", "years
+  ago"), where that sentence or the next has a check ("doctor", "ECG") and an all-clear
+  ("fine", "nothing wrong"), is a finished episode.
+
+Trigger words inside a symptom phrase ("could not breathe", "no control over my bladder") are
+part of the symptom, never triggers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.knowledge import Phrase, TriageScope
+from bot.phrases import Hit, PhraseIndex
+from bot.reading import Reading
+from bot.textnorm import STOPWORDS, stem
+
+# After a comma, negation goes on only into a list of symptoms: "no pain, numbness or ...",
+# "no pain, or any numbness", "no pain, and tingling"; not into ", and there's tingling".
+LIST_WORDS = frozenset({"or", "nor", "no", "any", "not", "never", "even"})
+JOINERS = frozenset({"and", "or"})
+
+
+class Role(Enum):
+    NEGATION = "negation"
+    NEGATION_AFTER = "negation_after"
+    PSEUDO = "pseudo_negation"
+    TERMINATION = "termination"
+    HYPOTHETICAL = "hypothetical"
+    GENERAL = "general"
+    EXPERIENCE = "experience"
+    ANAPHORA = "anaphora"
+    PAST = "past"
+    CHECKED_BY = "checked_by"
+    ALL_CLEAR = "all_clear"
+
+
+def stems_of(phrase: Phrase) -> tuple[str, ...]:
+    return tuple(stem(w) for w in phrase)
+
+
+@dataclass(frozen=True)
+class ScopeMap:
+    """Which tokens of one reading are negated or hypothetical, which sentences are over."""
+
+    negated: frozenset[int]
+    hypothetical: frozenset[int]
+    general: frozenset[int]  # sentences
+    finished: frozenset[int]  # sentences
+
+    def is_report(self, span: Hit[object], reading: Reading) -> bool:
+        s = reading.sentence[span.start]
+        return not (
+            span.start in self.negated
+            or span.start in self.hypothetical
+            or s in self.general
+            or s in self.finished
+        )
+
+
+class Scope:
+    def __init__(self, scope: TriageScope) -> None:
+        self.window = scope.window
+        self._index: PhraseIndex[Role] = PhraseIndex(
+            (stems_of(phrase), role) for role in Role for phrase in getattr(scope, role.value)
+        )
+        self._content_stop = frozenset(stem(w) for w in STOPWORDS)
+
+    def read(self, reading: Reading, symptoms: Iterable[Hit[object]]) -> ScopeMap:
+        """The scope of every trigger in the reading; ``symptoms`` are all symptom phrases
+        found, so that words inside them are not taken for triggers."""
+        inside = {i for h in symptoms for i in range(h.start, h.end)}
+        by_role: dict[Role, list[Hit[Role]]] = {role: [] for role in Role}
+        for hit in self._index.find(reading.stems, reading.sentence):
+            by_role[hit.tag].append(hit)
+        pseudo = {i for h in by_role[Role.PSEUDO] for i in range(h.start, h.end)}
+        terminators = {h.start for h in by_role[Role.TERMINATION]}
+        symptom_starts = {h.start for h in symptoms}
+
+        def live(hits: list[Hit[Role]]) -> list[Hit[Role]]:
+            return [
+                h
+                for h in hits
+                if not any(i in inside or i in pseudo for i in range(h.start, h.end))
+            ]
+
+        negated: set[int] = set()
+        for h in live(by_role[Role.NEGATION]):
+            negated |= self._forward(reading, h.end, terminators, symptom_starts, self.window)
+        for h in live(by_role[Role.NEGATION_AFTER]):
+            if h.end not in symptom_starts:  # "has gone numb" reports, "has gone" denies
+                negated |= self._backward(reading, h.start, terminators)
+        hypothetical: set[int] = set()
+        for h in by_role[Role.HYPOTHETICAL]:
+            hypothetical |= self._forward(reading, h.end, terminators, symptom_starts, None)
+        return ScopeMap(
+            frozenset(negated),
+            frozenset(hypothetical),
+            self._general_sentences(by_role, reading),
+            self._finished_sentences(by_role, reading),
+        )
+
+    def _forward(
+        self,
+        reading: Reading,
+        start: int,
+        terminators: set[int],
+        symptom_starts: set[int],
+        window: int | None,
+    ) -> set[int]:
+        out: set[int] = set()
+        toks, sent = reading.tokens, reading.sentence
+        if start >= len(toks):
+            return out
+        here, content = sent[start - 1], 0
+        for j in range(start, len(toks)):
+            t = toks[j]
+            if sent[j] != here or j in terminators or (not t[0].isalnum() and t != ","):
+                break
+            if t == ",":
+                if not self._list_goes_on(toks, j + 1, symptom_starts):
+                    break
+                continue
+            out.add(j)
+            if reading.stems[j] not in self._content_stop:
+                content += 1
+                if window is not None and content >= window:
+                    break
+        return out
+
+    @staticmethod
+    def _list_goes_on(toks: tuple[str, ...], nxt: int, symptom_starts: set[int]) -> bool:
+        if nxt >= len(toks):
+            return False
+        if toks[nxt] in JOINERS:
+            return nxt + 1 in symptom_starts
+        return toks[nxt] in LIST_WORDS or nxt in symptom_starts
+
+    def _backward(self, reading: Reading, end: int, terminators: set[int]) -> set[int]:
+        out: set[int] = set()
+        toks, sent = reading.tokens, reading.sentence
+        content = 0
+        here = sent[min(end, len(toks) - 1)]
+        for j in range(end - 1, -1, -1):
+            t = toks[j]
+            if sent[j] != here:
+                break
+            if not t[0].isalnum() or j in terminators:
+                break
+            out.add(j)
+            if reading.stems[j] not in self._content_stop:
+                content += 1
+                if content >= self.window:
+                    break
+        return out
+
+    @staticmethod
+    def _general_sentences(
+        by_role: dict[Role, list[Hit[Role]]], reading: Reading
+    ) -> frozenset[int]:
+        if by_role[Role.ANAPHORA]:
+            return frozenset()
+        mine = _sentences(by_role[Role.EXPERIENCE], reading)
+        return _sentences(by_role[Role.GENERAL], reading) - mine
+
+    @staticmethod
+    def _finished_sentences(
+        by_role: dict[Role, list[Hit[Role]]], reading: Reading
+    ) -> frozenset[int]:
+        checked = _sentences(by_role[Role.CHECKED_BY], reading)
+        clear = _sentences(by_role[Role.ALL_CLEAR], reading)
+        return frozenset(
+            s
+            for s in _sentences(by_role[Role.PAST], reading)
+            if (s in checked and s in clear) or (s + 1 in checked and s + 1 in clear)
+        )
+
+
+def _sentences(hits: list[Hit[Role]], reading: Reading) -> frozenset[int]:
+    return frozenset(reading.sentence[h.start] for h in hits)

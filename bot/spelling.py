@@ -1,0 +1,49 @@
+"""Typo correction against the knowledge base's own words, never of an English word.
+
+A word is left alone when the knowledge base uses it, when it is an English word (see
+bot.wordlist), when it is short or not purely letters. Otherwise the closest knowledge-base
+word within a Damerau-Levenshtein distance of 1 (2 for words of 7 letters or more) that shares
+its first letter replaces it: "numbess" -> "numbness", "shoud" -> "should".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from bot.wordlist import english_words
+
+MIN_LENGTH = 4
+
+
+class Speller:
+    def __init__(self, vocabulary: Iterable[str]) -> None:
+        self.vocabulary = frozenset(vocabulary)
+        self._english = english_words()
+        self._by_initial: dict[str, list[str]] = defaultdict(list)
+        for word in sorted(self.vocabulary):
+            if len(word) >= MIN_LENGTH - 1:
+                self._by_initial[word[0]].append(word)
+        self.correct = lru_cache(maxsize=16384)(self._correct)
+
+    def _correct(self, word: str) -> str:
+        if (
+            word in self.vocabulary
+            or len(word) < MIN_LENGTH
+            or not word.isalpha()
+            or word in self._english
+        ):
+            return word
+        limit = 1 if len(word) <= 6 else 2
+        # Typos rarely change the first letter, and that keeps "nice" from becoming "ice".
+        hit = process.extractOne(
+            word,
+            self._by_initial.get(word[0], ()),
+            scorer=DamerauLevenshtein.distance,
+            score_cutoff=limit,
+        )
+        return hit[0] if hit is not None else word

@@ -1,0 +1,243 @@
+"""Red-flag triage reads like an intake form: concepts, negation and context scope.
+
+Every red flag of the spec is tried as a member would report it and as they would deny it;
+a flag in the middle of a long story is still found; other senses of the same words and
+general questions about warning signs are not reports.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.knowledge import load_knowledge
+from bot.matching import Matcher
+
+STORY_START = (
+    "Long post sorry. Training for my first half, three runs a week plus a long one on "
+    "Sundays, about 30 miles a week now, up from 20 in September. Sunday's long run was "
+    "13 miles on the canal path in the rain, felt strong for most of it. "
+)
+STORY_END = (
+    " I did my usual cool down walk and some stretching after and had a bath. My upper back "
+    "between the shoulder blades has been sore since. My plan says an easy 5k tomorrow and "
+    "intervals on Thursday. Should I foam roll it tonight and carry on, or rest?"
+)
+
+# (flag, reported, denied): each concept as a member reports it, and as they deny it
+PAIRS = [
+    (
+        "chest pain or pressure",
+        "did hill reps last night, my chest felt really tight on the last one and my upper "
+        "back aches, should I foam roll it?",
+        "did hill reps last night, no chest tightness at all, just my upper back aches, "
+        "should I foam roll it?",
+    ),
+    (
+        "chest pain or pressure",
+        "getting a sharp pain around the left side of my chest when I push the pace",
+        "nothing like chest pain, more a dull ache in my upper back when I push the pace",
+    ),
+    (
+        "pain spreading to the arm, neck or jaw",
+        "the ache between my shoulder blades now radiates down into my left arm",
+        "the ache between my shoulder blades stays put, it doesn't radiate into my arm",
+    ),
+    (
+        "shortness of breath",
+        "upper back has been sore all week and I get short of breath walking up the stairs",
+        "upper back has been sore all week, I'm not short of breath or anything",
+    ),
+    (
+        "fainting or dizziness",
+        "my upper back was killing me at the end of the 10k and I felt woozy, nearly passed out",
+        "my upper back was killing me at the end of the 10k but I never felt dizzy or faint",
+    ),
+    (
+        "numbness, tingling or weakness in the arms or legs",
+        "sore upper back and now pins and needles in my right hand since Tuesday",
+        "sore upper back but no pins and needles, numbness or tingling anywhere",
+    ),
+    (
+        "loss of bladder or bowel control",
+        "my back has been aching and I had an accident, couldn't hold my bladder on the run",
+        "my back has been aching, no bladder or bowel problems though, any tips?",
+    ),
+    (
+        "fever or chills",
+        "upper back aching for three days and I've got a temperature and the chills at night",
+        "upper back aching for three days, no fever or chills, just sore",
+    ),
+    (
+        "pain after a fall, collision or other trauma",
+        "slipped on ice on my run this morning and landed on my back, it's been hurting since",
+        "nearly slipped on ice this morning but didn't fall, my upper back is stiff though",
+    ),
+    (
+        "pain after a fall, collision or other trauma",
+        "a cyclist clipped me on the towpath and I went down hard, upper back really sore",
+        "a cyclist came close on the towpath but never touched me, upper back a bit sore",
+    ),
+    (
+        "sudden, severe or tearing pain",
+        "felt a sudden tearing pain in my upper back mid run, worst pain of my life",
+        "no sudden or severe pain, just a gradual ache in my upper back after long runs",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(load_knowledge())
+
+
+def flag_of(matcher: Matcher, text: str) -> str | None:
+    return matcher.triage.flag(matcher.reader.read(text))
+
+
+@pytest.mark.parametrize(("flag", "reported", "denied"), PAIRS)
+def test_each_red_flag_is_caught_and_its_denial_is_not(
+    matcher: Matcher, flag: str, reported: str, denied: str
+) -> None:
+    assert flag_of(matcher, reported) == flag
+    assert flag_of(matcher, denied) is None
+
+
+@pytest.mark.parametrize(("flag", "reported", "denied"), PAIRS)
+def test_a_red_flag_in_the_middle_of_a_long_story_is_caught(
+    matcher: Matcher, flag: str, reported: str, denied: str
+) -> None:
+    assert flag_of(matcher, STORY_START + reported + "." + STORY_END) == flag
+    assert flag_of(matcher, STORY_START + denied + "." + STORY_END) is None
+
+
+@pytest.mark.parametrize("mode", ["ask", "channel"])
+def test_triage_runs_first_in_both_modes(matcher: Matcher, mode) -> None:
+    story = STORY_START + PAIRS[3][1] + "." + STORY_END
+    decision = matcher.match(story, mode)
+    assert (decision.kind, decision.flag) == ("urgent", "shortness of breath")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no chest pain, no numbness, just a sore upper back after Sunday's long run",
+        "no chest pain or tingling or dizziness, upper back is tight after intervals",
+        "I didn't fall or hit anything, my upper back just aches after parkrun",
+        "never blacked out or felt faint, upper back just sore after the race",
+        "without any numbness or weakness, my upper back is stiff after long runs",
+        "the tingling in my hand went away after a minute, now it's only my upper back",
+    ],
+)
+def test_negated_symptoms_are_not_an_emergency(matcher: Matcher, text: str) -> None:
+    assert flag_of(matcher, text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        (
+            "no chest pain or dizziness but my right hand has gone numb since the run and my "
+            "upper back aches",
+            "numbness, tingling or weakness in the arms or legs",
+        ),
+        (
+            "I didn't fall, no numbness, but there's a crushing pressure in my chest and my "
+            "upper back aches",
+            "chest pain or pressure",
+        ),
+    ],
+)
+def test_one_real_red_flag_wins_over_denied_ones(matcher: Matcher, text: str, flag: str) -> None:
+    assert flag_of(matcher, text) == flag
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "fell behind the group on the hills and my upper back ached the whole way",
+        "chest day yesterday and my upper back is sore today, normal?",
+        "do tight chest muscles cause upper back pain?",
+        "any tips on breathing technique to stop my upper back tensing up?",
+        "training for a fall marathon and my upper back gets stiff on long runs",
+        "hit the wall at mile 20 and my upper back was aching",
+        "the chills of race morning aside, my upper back aches after every 10k",
+        "my watch crashed halfway through and my upper back is sore, ugh",
+        "I keep my chest up and shoulders back but my upper back still aches",
+        "a faint ache between my shoulder blades after long runs, anything to do?",
+    ],
+)
+def test_other_senses_of_red_flag_words_are_harmless(matcher: Matcher, text: str) -> None:
+    assert flag_of(matcher, text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what symptoms mean I should see a doctor about upper back pain?",
+        "is numbness ever a warning sign with upper back pain?",
+        "what are the red flags with back pain, like chest pain or fainting?",
+        "what if I get chest pain on a run, should I stop?",
+    ],
+)
+def test_general_questions_about_warning_signs_are_not_reports(matcher: Matcher, text: str) -> None:
+    assert flag_of(matcher, text) is None
+
+
+def test_a_general_question_followed_by_a_report_is_a_report(matcher: Matcher) -> None:
+    text = "can running cause chest pain? I've been getting it on hills, and my upper back aches"
+    assert flag_of(matcher, text) == "chest pain or pressure"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "had chest pain two years ago, the ECG was fine. now just a stiff upper back after runs",
+        "I fell off my bike last year, got it x-rayed and nothing was broken. Upper back sore "
+        "after long runs lately, ice or heat?",
+    ],
+)
+def test_a_past_episode_a_doctor_checked_is_not_current(matcher: Matcher, text: str) -> None:
+    assert flag_of(matcher, text) is None
+
+
+def test_a_past_episode_nobody_checked_still_counts(matcher: Matcher) -> None:
+    text = "had chest pain on my run this morning, it was fine after a few minutes"
+    assert flag_of(matcher, text) == "chest pain or pressure"
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("upper back sore and my arm feels numbess", "numbness, tingling or weakness"),
+        ("upper back aches and I get dizy on hills", "fainting or dizziness"),
+        ("my upper back hurts and its hard to brethe", "shortness of breath"),
+        ("upper back sore and I've had a feaver since yesterday", "fever or chills"),
+        ("excrutiating pain in my upper back out of nowhere", "sudden, severe or tearing pain"),
+    ],
+)
+def test_typos_in_symptoms_are_tolerated(matcher: Matcher, text: str, flag: str) -> None:
+    found = flag_of(matcher, text)
+    assert found is not None and found.startswith(flag)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("my chest hurts and my back aches", "chest pain or pressure"),
+        ("my chest was hurting and my back ached", "chest pain or pressure"),
+        ("the numbing feeling in my fingers and upper back ache", "numbness"),
+        ("I tripped over a root, back sore since", "pain after a fall"),
+        ("tripping over a root left my back sore", "pain after a fall"),
+    ],
+)
+def test_inflections_are_the_same_concept(matcher: Matcher, text: str, flag: str) -> None:
+    found = flag_of(matcher, text)
+    assert found is not None and found.startswith(flag)
+
+
+def test_context_is_needed_where_the_flag_says_so(matcher: Matcher) -> None:
+    assert flag_of(matcher, "my toes go numb on winter runs") is None
+    assert flag_of(matcher, "my toes go numb on winter runs and my upper back aches") == (
+        "numbness, tingling or weakness in the arms or legs"
+    )
+    assert flag_of(matcher, "crushing pressure in my chest on the run") == "chest pain or pressure"
