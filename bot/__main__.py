@@ -1,9 +1,11 @@
-"""Command line: run, chat, ask, match, check, sync.
+"""Command line: run, chat, ask, match, eval, check, sync.
 
 python -m bot run              Discord when DISCORD_TOKEN is set, else the local console
 python -m bot chat             the local console
 python -m bot ask "QUESTION"   print the reply the bot would post
 python -m bot match --jsonl [--mode ask|channel]   one JSON decision per stdin line
+python -m bot eval [--set FILE] [--mode ask|channel] [--show-misses]
+                               score the matcher on every labelled question set
 python -m bot check            validate knowledge/ (exit 1 on error)
 python -m bot sync [--guild ID]  register the slash commands with Discord
 """
@@ -14,6 +16,7 @@ import argparse
 import asyncio
 import json
 import sys
+from pathlib import Path
 
 from bot.config import PROJECT_ROOT, ConfigError, Settings, load_dotenv
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
@@ -70,6 +73,19 @@ def cmd_match(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.evaluation import find_sets, report
+    from bot.matching import Matcher
+
+    matcher = Matcher(_knowledge(settings))
+    sets = [Path(s) for s in args.set] or find_sets(
+        PROJECT_ROOT / "tests" / "data", PROJECT_ROOT.parent / "shared" / "eval"
+    )
+    modes = [args.mode] if args.mode else ["ask", "channel"]
+    print(report(matcher, sets, modes, args.show_misses))
+    return 0
+
+
 def cmd_chat(settings: Settings, _: argparse.Namespace) -> int:
     from bot.console import CONSOLE_HELP, Console
 
@@ -117,6 +133,10 @@ def build_parser() -> argparse.ArgumentParser:
     match = sub.add_parser("match", help="decisions for questions on stdin")
     match.add_argument("--jsonl", action="store_true", help="one JSON object per line")
     match.add_argument("--mode", choices=["ask", "channel"], default="ask")
+    ev = sub.add_parser("eval", help="score the matcher on labelled question sets")
+    ev.add_argument("--set", action="append", default=[], help="a set (default: all found)")
+    ev.add_argument("--mode", choices=["ask", "channel"], default=None)
+    ev.add_argument("--show-misses", action="store_true")
     sub.add_parser("check", help="validate knowledge/")
     sync = sub.add_parser("sync", help="register the slash commands with Discord")
     sync.add_argument("--guild", type=int, default=None, help="only this server (instant)")
@@ -128,6 +148,7 @@ COMMANDS = {
     "chat": cmd_chat,
     "ask": cmd_ask,
     "match": cmd_match,
+    "eval": cmd_eval,
     "check": cmd_check,
     "sync": cmd_sync,
 }

@@ -76,6 +76,7 @@ class FaqEntry:
     phrasings: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    asks: tuple[str, ...] = ()  # the kinds of question it answers (language.yaml asks)
 
 
 Phrase = tuple[str, ...]  # a word or phrase an admin wrote, as its words
@@ -86,7 +87,7 @@ class RedFlag:
     """One red flag as word lists: see knowledge/redflags.yaml for what each list means."""
 
     name: str
-    needs_context: bool
+    needs: str  # one of NEEDS: what else the message must mention for the flag to count
     alone: tuple[Phrase, ...]
     together: tuple[tuple[tuple[Phrase, ...], ...], ...]  # combos of word lists
     other_senses: tuple[Phrase, ...]
@@ -99,6 +100,7 @@ class TriageScope:
     negation: tuple[Phrase, ...]
     negation_after: tuple[Phrase, ...]
     pseudo_negation: tuple[Phrase, ...]  # a phrase may hold "..." for "later in the sentence"
+    answer_no: tuple[Phrase, ...]
     termination: tuple[Phrase, ...]
     window: int
     hypothetical: tuple[Phrase, ...]
@@ -134,12 +136,15 @@ class Knowledge:
     not_covered: str
     urgent_reply: str
     red_flags: tuple[RedFlag, ...]
-    context_words: tuple[Phrase, ...]
+    flag_back_words: tuple[Phrase, ...]  # redflags.yaml's: a message is about the back
+    flag_back_other_senses: tuple[Phrase, ...]
+    flag_pain_words: tuple[Phrase, ...]
     scope: TriageScope
     synonyms: dict[str, str]
     back_words: tuple[str, ...]
     symptom_words: tuple[str, ...]
     off_topic: tuple[str, ...]
+    asks: dict[str, tuple[str, ...]]  # kind of question -> how members ask it
     exercises: dict[str, Exercise]
     week: tuple[DayRoutine, ...]
     source: Path = field(default=PROJECT_ROOT / "knowledge")
@@ -264,7 +269,17 @@ def _read_yaml(path: Path, check: _Checker) -> Any:
 
 
 FAQ_TOP = ("disclaimer", "not_covered", "entries")
-FAQ_FIELDS = ("id", "topic", "title", "section", "answer", "phrasings", "keywords", "related")
+FAQ_FIELDS = (
+    "id",
+    "topic",
+    "title",
+    "section",
+    "answer",
+    "asks",
+    "phrasings",
+    "keywords",
+    "related",
+)
 
 
 def _load_faq(path: Path, check: _Checker) -> tuple[dict[str, FaqEntry], str | None, str | None]:
@@ -301,17 +316,11 @@ def _load_faq(path: Path, check: _Checker) -> tuple[dict[str, FaqEntry], str | N
         phrasings = check.texts(raw, "phrasings", where)
         keywords = check.texts(raw, "keywords", where)
         related = check.texts(raw, "related", where)
-        if None in (topic, title, section, answer):
+        asks = check.texts(raw, "asks", where)
+        if topic is None or title is None or section is None or answer is None:
             continue
         entries[ident] = FaqEntry(
-            ident,
-            topic,
-            title,
-            section,
-            answer,
-            phrasings,
-            keywords,
-            related,  # type: ignore[arg-type]
+            ident, topic, title, section, answer, phrasings, keywords, related, asks
         )
     for ident in SPEC_IDS:
         if ident not in entries and not any(f"entry '{ident}'" in p for p in check.problems):
@@ -323,12 +332,14 @@ def _load_faq(path: Path, check: _Checker) -> tuple[dict[str, FaqEntry], str | N
     return entries, disclaimer, not_covered
 
 
-TRIAGE_TOP = ("reply", "context", "scope", "flags")
-FLAG_FIELDS = ("name", "needs_context", "alone", "together", "other_senses")
+TRIAGE_TOP = ("reply", "back_words", "back_other_senses", "pain_words", "scope", "flags")
+FLAG_FIELDS = ("name", "needs", "alone", "together", "other_senses")
+NEEDS = ("nothing", "back", "back or pain")
 SCOPE_LISTS = (
     "negation",
     "negation_after",
     "pseudo_negation",
+    "answer_no",
     "termination",
     "hypothetical",
     "general",
@@ -340,7 +351,7 @@ SCOPE_LISTS = (
 )
 SCOPE_FIELDS = (*SCOPE_LISTS, "window")
 MAX_PHRASE_WORDS = 8
-LANGUAGE_TOP = ("synonyms", "back_words", "symptom_words", "off_topic")
+LANGUAGE_TOP = ("synonyms", "back_words", "symptom_words", "off_topic", "asks")
 MAX_WINDOW = 20
 
 
@@ -382,9 +393,9 @@ def _load_flag(raw: Any, n: int, check: _Checker) -> RedFlag | None:
     where = f"flag '{name}': " if isinstance(name, str) else f"flag #{n}: "
     if not check.fields(raw, FLAG_FIELDS, where) or check.text(raw, "name", where, 80) is None:
         return None
-    needs = raw.get("needs_context", False)
-    if not isinstance(needs, bool):
-        check.fail(where, "'needs_context' must be true or false")
+    needs = raw.get("needs", "nothing")
+    if needs not in NEEDS:
+        check.fail(where, f"'needs' must be one of: {', '.join(NEEDS)}; got {needs!r}")
         return None
     alone = check.phrases(raw, "alone", where)
     together = _load_together(raw.get("together"), check, where)
@@ -397,11 +408,13 @@ def _load_flag(raw: Any, n: int, check: _Checker) -> RedFlag | None:
 
 def _load_triage(path: Path, check: _Checker) -> dict[str, Any]:
     data = _read_yaml(path, check)
-    out: dict[str, Any] = {"reply": None, "context": (), "scope": None, "flags": ()}
+    out: dict[str, Any] = {"reply": None, "scope": None, "flags": ()}
     if data is None or not check.fields(data, TRIAGE_TOP, ""):
         return out
     out["reply"] = check.text(data, "reply", "", MAX_ANSWER)
-    out["context"] = check.phrases(data, "context", "", required=True)
+    out["back"] = check.phrases(data, "back_words", "", required=True)
+    out["back_other"] = check.phrases(data, "back_other_senses", "")
+    out["pain"] = check.phrases(data, "pain_words", "", required=True)
     out["scope"] = _load_scope(data.get("scope"), check)
     raw_flags = data.get("flags")
     if not isinstance(raw_flags, list) or not raw_flags:
@@ -417,7 +430,13 @@ def _load_triage(path: Path, check: _Checker) -> dict[str, Any]:
 
 def _load_language(path: Path, check: _Checker) -> dict[str, Any]:
     data = _read_yaml(path, check)
-    out: dict[str, Any] = {"synonyms": {}, "back_words": (), "symptom_words": (), "off_topic": ()}
+    out: dict[str, Any] = {
+        "synonyms": {},
+        "back_words": (),
+        "symptom_words": (),
+        "off_topic": (),
+        "asks": {},
+    }
     if data is None or not check.fields(data, LANGUAGE_TOP, ""):
         return out
     synonyms = data.get("synonyms") or {}
@@ -431,6 +450,13 @@ def _load_language(path: Path, check: _Checker) -> dict[str, Any]:
     out["back_words"] = tuple(w.lower() for w in check.texts(data, "back_words", "", True))
     out["symptom_words"] = tuple(w.lower() for w in check.texts(data, "symptom_words", ""))
     out["off_topic"] = tuple(w.lower() for w in check.texts(data, "off_topic", ""))
+    asks = data.get("asks") or {}
+    if not isinstance(asks, dict) or not all(isinstance(k, str) for k in asks):
+        check.fail("", "'asks' must map each kind of question to the phrases that ask it")
+    else:
+        out["asks"] = {
+            kind.strip(): check.texts(asks, kind, f"'asks' kind '{kind}': ", True) for kind in asks
+        }
     return out
 
 
@@ -522,6 +548,15 @@ def load_knowledge(directory: Path | None = None) -> Knowledge:
     triage = _load_triage(base / "redflags.yaml", triage_check)
     language = _load_language(base / "language.yaml", language_check)
     exercises, week = _load_routines(base / "routines.yaml", routines_check)
+    for entry in entries.values():
+        for kind in entry.asks:
+            if kind not in language["asks"]:
+                known = ", ".join(language["asks"]) or "none defined"
+                faq_check.fail(
+                    f"entry '{entry.id}': ",
+                    f"'asks' names '{kind}', which language.yaml's asks does not define"
+                    f" (it has: {known})",
+                )
     problems = [
         *faq_check.problems,
         *triage_check.problems,
@@ -536,12 +571,15 @@ def load_knowledge(directory: Path | None = None) -> Knowledge:
         not_covered=not_covered or "",
         urgent_reply=triage["reply"] or "",
         red_flags=triage["flags"],
-        context_words=triage["context"],
+        flag_back_words=triage["back"],
+        flag_back_other_senses=triage["back_other"],
+        flag_pain_words=triage["pain"],
         scope=triage["scope"],
         synonyms=language["synonyms"],
         back_words=language["back_words"],
         symptom_words=language["symptom_words"],
         off_topic=language["off_topic"],
+        asks=language["asks"],
         exercises=exercises,
         week=week,
         source=base,

@@ -84,3 +84,10 @@ def _match(
             return None
         end = j + len(part)
     return end
+
+
+def unshadowed(hits: Iterable[Hit[T]], others: Sequence[Hit[object]]) -> list[Hit[T]]:
+    """The hits that no other-sense hit shadows. A hit survives only the other senses it
+    contains: "struggling to catch my breath" keeps its symptom, while "fell behind" and
+    "tightness in my chest muscles" hide theirs."""
+    return [h for h in hits if not any(o.overlaps(h) and not h.contains(o) for o in others)]

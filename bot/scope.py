@@ -9,6 +9,7 @@ phrases whose scope runs over the next few words:
   pain, my arm is numb" does not negate the arm.
 - negation after ("went away", "ruled out"): cancels the words just before it.
 - pseudo-negation ("not sure", "not just", "never ... before"): looks like negation, is not.
+- an answer: a sentence that is only "no" ("Fever? Nope.") denies the sentence before it.
 - hypothetical ("what if", "in case", "watch out for"): a symptom after it is not a report.
 - general questions: a sentence about warning signs ("what are the signs of...") with none of
   the member's own experience in it ("I have", "my") reports nothing, unless the post refers
@@ -42,6 +43,7 @@ class Role(Enum):
     NEGATION = "negation"
     NEGATION_AFTER = "negation_after"
     PSEUDO = "pseudo_negation"
+    ANSWER_NO = "answer_no"
     TERMINATION = "termination"
     HYPOTHETICAL = "hypothetical"
     GENERAL = "general"
@@ -107,6 +109,7 @@ class Scope:
         for h in live(by_role[Role.NEGATION_AFTER]):
             if h.end not in symptom_starts:  # "has gone numb" reports, "has gone" denies
                 negated |= self._backward(reading, h.start, terminators)
+        negated |= self._answered_no(by_role[Role.ANSWER_NO], reading)
         hypothetical: set[int] = set()
         for h in by_role[Role.HYPOTHETICAL]:
             hypothetical |= self._forward(reading, h.end, terminators, symptom_starts, None)
@@ -143,6 +146,18 @@ class Scope:
                 content += 1
                 if window is not None and content >= window:
                     break
+        return out
+
+    @staticmethod
+    def _answered_no(hits: list[Hit[Role]], reading: Reading) -> set[int]:
+        """Every word of a sentence answered by a sentence that is only "no": "Fever? Nope."""
+        out: set[int] = set()
+        sent, toks = reading.sentence, reading.tokens
+        for h in hits:
+            s = sent[h.start]
+            words = [j for j in range(len(toks)) if sent[j] == s and toks[j][0].isalnum()]
+            if s and words == list(range(h.start, h.end)):
+                out.update(j for j in range(len(toks)) if sent[j] == s - 1)
         return out
 
     @staticmethod

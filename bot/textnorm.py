@@ -10,6 +10,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import Stemmer
+
 MAX_CHARS = 2000  # longer messages are cut: a question never needs more
 
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
@@ -37,6 +39,11 @@ _CONTRACTIONS = {
     "you're": "you are",
     "they're": "they are",
     "let's": "let us",
+    "who'd": "who had",
+    "he'd": "he had",
+    "she'd": "she had",
+    "they'd": "they had",
+    "we'd": "we had",
 }
 
 # Texting shorthand and apostrophe-less contractions, spelt out before anything else reads
@@ -104,6 +111,12 @@ TEXTING = {
     "shouldnt": "should not",
     "wont": "will not",
     "aint": "is not",
+    "outta": "out of",
+    "gonna": "going to",
+    "wanna": "want to",
+    "gotta": "got to",
+    "kinda": "kind of",
+    "sorta": "sort of",
 }
 
 STOPWORDS = frozenset(
@@ -173,37 +186,10 @@ def is_word(token: str) -> bool:
     return token[0].isalnum()
 
 
-@lru_cache(maxsize=16384)
+_SNOWBALL = Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=32768)
 def stem(word: str) -> str:
-    """A light suffix stripper: stretches/stretching/stretched -> stretch, running -> run."""
-    if len(word) <= 3 or word.isdigit():
-        return word
-    for suffix in (
-        "ations",
-        "ation",
-        "ness",
-        "ingly",
-        "ings",
-        "ing",
-        "edly",
-        "ied",
-        "ies",
-        "ed",
-        "es",
-        "ly",
-        "s",
-    ):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            base = word[: -len(suffix)]
-            if suffix in ("ied", "ies"):
-                base += "y"
-            elif suffix == "es" and not base.endswith(("ch", "sh", "ss", "x", "z")):
-                base = word[:-1]
-                if base.endswith("e"):
-                    base = base[:-1]
-            elif suffix == "s" and word.endswith("ss"):
-                return word
-            if len(base) >= 4 and base[-1] == base[-2] and base[-1] not in "lsz":
-                base = base[:-1]
-            return base.rstrip("e") if len(base) > 4 else base
-    return word.rstrip("e") if len(word) > 4 else word
+    """The Snowball (Porter 2) English stem: stretches/stretching/stretched -> stretch."""
+    return _SNOWBALL.stemWord(word)

@@ -16,7 +16,7 @@ import itertools
 from dataclasses import dataclass
 
 from bot.knowledge import Knowledge, RedFlag
-from bot.phrases import Hit, PhraseIndex
+from bot.phrases import Hit, PhraseIndex, unshadowed
 from bot.reading import Reading
 from bot.scope import Scope, ScopeMap, stems_of
 from bot.textnorm import STOPWORDS, stem
@@ -48,8 +48,10 @@ class Triage:
     def __init__(self, knowledge: Knowledge) -> None:
         self.flags: tuple[RedFlag, ...] = knowledge.red_flags
         self._index: PhraseIndex[_Tag] = PhraseIndex(self._phrases())
-        self._context: PhraseIndex[bool] = PhraseIndex(
-            (stems_of(p), True) for p in knowledge.context_words
+        self._context: PhraseIndex[str] = PhraseIndex(
+            [(stems_of(p), "back") for p in knowledge.flag_back_words]
+            + [(stems_of(p), "back or pain") for p in knowledge.flag_pain_words]
+            + [(stems_of(p), "other") for p in knowledge.flag_back_other_senses]
         )
         self._scope = Scope(knowledge.scope)
         self._stop = frozenset(stem(w) for w in STOPWORDS)
@@ -88,17 +90,27 @@ class Triage:
             return None
         symptoms = [h for h in hits if h.tag.kind != "other"]
         scope = self._scope.read(reading, symptoms)
-        has_context: bool | None = None
+        context: set[str] | None = None
         for m in mentions:
             if not self._is_report(m, scope, reading):
                 continue
-            if self.flags[m.flag].needs_context:
-                if has_context is None:
-                    has_context = bool(self._context.find(reading.stems, reading.sentence))
-                if not has_context:
+            needs = self.flags[m.flag].needs
+            if needs != "nothing":
+                if context is None:
+                    context = self._context_of(reading)
+                if needs not in context:
                     continue
             return m
         return None
+
+    def _context_of(self, reading: Reading) -> set[str]:
+        """What the message mentions: {"back", "back or pain"} or part of it."""
+        hits = self._context.find(reading.stems, reading.sentence)
+        others = [h for h in hits if h.tag == "other"]
+        found = {h.tag for h in unshadowed(hits, others) if h.tag != "other"}
+        if "back" in found:
+            found.add("back or pain")
+        return found
 
     @staticmethod
     def _is_report(m: Mention, scope: ScopeMap, reading: Reading) -> bool:
@@ -109,13 +121,8 @@ class Triage:
         for h in hits:
             if h.tag.kind == "other":
                 others.setdefault(h.tag.flag, []).append(h)
-        # A symptom phrase survives only the other senses it contains: "struggling to catch my
-        # breath" keeps its symptom, "tightness in my chest muscles" and "fell behind" do not.
         kept = [
-            h
-            for h in hits
-            if h.tag.kind != "other"
-            and not any(o.overlaps(h) and not h.contains(o) for o in others.get(h.tag.flag, ()))
+            h for h in hits if h.tag.kind != "other" and unshadowed([h], others.get(h.tag.flag, ()))
         ]
         mentions = [Mention(h.tag.flag, (h,)) for h in kept if h.tag.kind == "alone"]
         groups: dict[tuple[int, int], list[list[Hit[_Tag]]]] = {}

@@ -53,7 +53,7 @@ def test_real_knowledge_loads() -> None:
         assert all(r in k.entries for r in e.related)
     assert k.disclaimer and k.not_covered and k.urgent_reply
     assert k.red_flags and all(f.alone or f.together for f in k.red_flags)
-    assert k.context_words and k.scope.negation
+    assert k.flag_back_words and k.flag_pain_words and k.scope.negation
     assert len(k.week) == 7
     assert {"dynamic", "static", "core"} == {e.kind for e in k.exercises.values()}
 
@@ -77,7 +77,7 @@ def test_an_unknown_field_is_an_error_that_lists_the_allowed_ones(tmp_path: Path
     )
     [problem] = problems_of(kb)
     assert problem.startswith("knowledge/faq.yaml: entry 'treat-rest': unknown field 'anwser'")
-    assert "allowed: answer, id, keywords" in problem
+    assert "allowed: answer, asks, id, keywords" in problem
 
 
 def test_a_duplicate_id_is_an_error(tmp_path: Path) -> None:
