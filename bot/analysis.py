@@ -20,6 +20,7 @@ from bot.textnorm import SENTENCE_END, STOPWORDS, clean, stem, tokens
 
 STORY_WEIGHT = 0.4  # a story sentence, next to the sentences that ask
 STORY_ASK_WEIGHT = 0.5  # an ask phrase found outside the asking sentences
+STORY_WORDS = 30
 QUESTION_CUES = re.compile(
     r"\b(could|would|should|can|is|does|do|did|will|am|are)\s+(i|that|it|this|my|you|we|a|the)\b"
     r"|\bhow\s+(do|can|should|to|long|much|often)\b|\b(tips|advice|remed(y|ies)|ideas|"
@@ -43,6 +44,19 @@ class Analysis:
     content: tuple[int, ...]  # indexes of the stems that are not stopwords
     asks: dict[str, float]  # kind of question -> strength (1 in an asking sentence)
     has_ask: bool  # some sentence asks something
+    asking: tuple[bool, ...]  # for each sentence: does it ask?
+    vague: bool  # it asks, but its asking sentences name nothing ("thoughts?", "help!")
+
+    @property
+    def is_story(self) -> bool:
+        """Several sentences, or one long one: scores run lower than a short question's."""
+        return len(self.asking) > 1 or len(self.words) > STORY_WORDS
+
+    def asking_stems(self) -> tuple[str, ...]:
+        """The words of the sentences that ask (all of them when none does)."""
+        if not self.has_ask:
+            return self.stems
+        return tuple(s for s, n in zip(self.stems, self.sentence, strict=True) if self.asking[n])
 
     @property
     def content_stems(self) -> tuple[str, ...]:
@@ -91,40 +105,52 @@ class Analyzer:
         return self.analyse(self.reader.read(text))
 
     def analyse(self, reading: Reading) -> Analysis:
-        sentences: list[tuple[list[str], bool]] = []
-        current: list[str] = []
-        for tok in reading.tokens:
-            if tok in SENTENCE_END:
-                if current or tok == "?":
-                    sentences.append((current, tok == "?"))
-                current = []
-            elif tok != ",":
-                current.append(tok)
-        if current:
-            sentences.append((current, False))
+        sentences = _sentences(reading)
         asking = [sentence_asks(ws, mark) for ws, mark in sentences]
-        story = STORY_WEIGHT if any(asking) and not all(asking) else 1.0
         words: list[str] = []
         sent: list[int] = []
-        weight: list[float] = []
-        for n, ((ws, _), asks) in enumerate(zip(sentences, asking, strict=True)):
+        for n, (ws, _) in enumerate(sentences):
             mapped = self.map_words(ws)
             words += mapped
             sent += [n] * len(mapped)
-            weight += [1.0 if asks else story] * len(mapped)
         stems = tuple(stem(w) for w in words)
         content = tuple(i for i, w in enumerate(words) if w not in STOPWORDS)
         kinds: dict[str, float] = {}
+        in_ask_phrase: set[int] = set()
         for hit in self._asks.find(stems, sent):
-            strength = 1.0 if asking[sent[hit.start]] else STORY_ASK_WEIGHT
+            # a post that asks nothing outright is its own ask: "it's been a week, no better"
+            strength = 1.0 if asking[sent[hit.start]] or not any(asking) else STORY_ASK_WEIGHT
             kinds[hit.tag] = max(kinds.get(hit.tag, 0.0), strength)
+            in_ask_phrase.update(range(hit.start, hit.end))
+        # A vague ask ("thoughts?", "what do I do?") leaves the story to say what it is about.
+        vague = not any(asking[sent[i]] and i not in in_ask_phrase for i in content)
+        story = STORY_WEIGHT if any(asking) and not all(asking) and not vague else 1.0
+        weight = tuple(1.0 if asking[n] else story for n in sent)
         return Analysis(
             reading.cleaned,
             tuple(words),
             stems,
             tuple(sent),
-            tuple(weight),
+            weight,
             content,
             kinds,
             any(asking),
+            tuple(asking),
+            vague and any(asking),
         )
+
+
+def _sentences(reading: Reading) -> list[tuple[list[str], bool]]:
+    """The words of each sentence, and whether it ended with a question mark."""
+    sentences: list[tuple[list[str], bool]] = []
+    current: list[str] = []
+    for tok in reading.tokens:
+        if tok in SENTENCE_END:
+            if current or tok == "?":
+                sentences.append((current, tok == "?"))
+            current = []
+        elif tok != ",":
+            current.append(tok)
+    if current:
+        sentences.append((current, False))
+    return sentences

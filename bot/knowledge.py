@@ -144,6 +144,7 @@ class Knowledge:
     back_words: tuple[str, ...]
     symptom_words: tuple[str, ...]
     off_topic: tuple[str, ...]
+    back_other_senses: tuple[str, ...]
     asks: dict[str, tuple[str, ...]]  # kind of question -> how members ask it
     exercises: dict[str, Exercise]
     week: tuple[DayRoutine, ...]
@@ -351,7 +352,15 @@ SCOPE_LISTS = (
 )
 SCOPE_FIELDS = (*SCOPE_LISTS, "window")
 MAX_PHRASE_WORDS = 8
-LANGUAGE_TOP = ("synonyms", "back_words", "symptom_words", "off_topic", "asks")
+MAX_TOPIC_WORDS = 4  # back words, symptom words and off-topic phrases
+LANGUAGE_TOP = (
+    "synonyms",
+    "back_words",
+    "back_other_senses",
+    "symptom_words",
+    "off_topic",
+    "asks",
+)
 MAX_WINDOW = 20
 
 
@@ -433,6 +442,7 @@ def _load_language(path: Path, check: _Checker) -> dict[str, Any]:
     out: dict[str, Any] = {
         "synonyms": {},
         "back_words": (),
+        "back_other_senses": (),
         "symptom_words": (),
         "off_topic": (),
         "asks": {},
@@ -447,9 +457,17 @@ def _load_language(path: Path, check: _Checker) -> dict[str, Any]:
         check.fail("", "'synonyms' must map a word or phrase to the words that replace it")
     else:
         out["synonyms"] = {k.lower().strip(): v.lower().strip() for k, v in synonyms.items()}
-    out["back_words"] = tuple(w.lower() for w in check.texts(data, "back_words", "", True))
-    out["symptom_words"] = tuple(w.lower() for w in check.texts(data, "symptom_words", ""))
-    out["off_topic"] = tuple(w.lower() for w in check.texts(data, "off_topic", ""))
+    for key, required in (
+        ("back_words", True),
+        ("back_other_senses", False),
+        ("symptom_words", False),
+        ("off_topic", False),
+    ):
+        words = tuple(w.lower() for w in check.texts(data, key, "", required))
+        for w in words:
+            if len(w.split()) > MAX_TOPIC_WORDS:
+                check.fail("", f"'{key}' holds {w!r}: at most {MAX_TOPIC_WORDS} words")
+        out[key] = words
     asks = data.get("asks") or {}
     if not isinstance(asks, dict) or not all(isinstance(k, str) for k in asks):
         check.fail("", "'asks' must map each kind of question to the phrases that ask it")
@@ -579,6 +597,7 @@ def load_knowledge(directory: Path | None = None) -> Knowledge:
         back_words=language["back_words"],
         symptom_words=language["symptom_words"],
         off_topic=language["off_topic"],
+        back_other_senses=language["back_other_senses"],
         asks=language["asks"],
         exercises=exercises,
         week=week,

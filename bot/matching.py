@@ -24,9 +24,9 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from bot.analysis import Analysis, Analyzer
-from bot.knowledge import FaqEntry, Knowledge
+from bot.knowledge import MAX_TOPIC_WORDS, FaqEntry, Knowledge
 from bot.reading import Reader
-from bot.scoring import EntryIndex
+from bot.scoring import EntryIndex, Scores
 from bot.textnorm import STOPWORDS, clean, tokens
 from bot.triage import Triage
 
@@ -36,10 +36,15 @@ Mode = Literal["ask", "channel"]
 ANSWER_MIN = 0.40
 ANSWER_MARGIN = 0.08
 SUGGEST_MIN = 0.30
+STORY_ANSWER_MIN = 0.25  # a story spreads its words, so its best entry scores lower
+STORY_SUGGEST_MIN = 0.15
+SUGGEST_SPREAD = 0.25
+VAGUE_RATIO = 0.5  # a vague ask is answered only when its best entry is twice the next
+MAX_PICKS = 3
 LONE_WINNER_RATIO = 0.55
 NO_BODY_MIN = 0.40
 NO_BODY_CHANNEL_MIN = 0.60
-MAX_PHRASE = 4
+MAX_PHRASE = MAX_TOPIC_WORDS
 CHANNEL_MIN = 0.40
 CHANNEL_MARGIN = 0.10
 CHANNEL_MIN_WORDS = 3
@@ -74,9 +79,7 @@ class Matcher:
         self._back = {phrase(w) for w in knowledge.back_words}
         self._body = self._back | {phrase(w) for w in knowledge.symptom_words}
         self._off_topic = {phrase(w) for w in knowledge.off_topic}
-        longest = max(map(len, self._body | self._off_topic), default=1)
-        if longest > MAX_PHRASE:
-            raise ValueError(f"back, symptom and off-topic phrases are at most {MAX_PHRASE} words")
+        self._not_back = {phrase(w) for w in knowledge.back_other_senses}
 
     @staticmethod
     def _ask_kinds(knowledge: Knowledge) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
@@ -117,9 +120,10 @@ class Matcher:
             stems[i : i + k] for k in range(1, MAX_PHRASE + 1) for i in range(len(stems) - k + 1)
         }
 
-    def _ranked(self, a: Analysis) -> tuple[list[tuple[float, str]], bool]:
+    def _ranked(self, a: Analysis) -> tuple[list[tuple[float, str]], Scores]:
         homes = {i: s for k, s in a.asks.items() for i in self._home.get(k, ())}
-        cos, bonus = self.index.scores(a, homes)
+        sc = self.index.scores(a, homes)
+        cos, bonus = sc.cos, sc.bonus
         intent: dict[int, float] = {}
         for kind, strength in a.asks.items():
             for idx in self._asked_by.get(kind, ()):
@@ -133,17 +137,31 @@ class Matcher:
                 total *= MISMATCH
             scored.append((round(total, 6), self._ids[i]))
         ranked = sorted(scored, key=lambda t: (-t[0], t[1]))
-        return ranked, bool(bonus)
+        return ranked, sc
 
-    def _on_topic(self, a: Analysis, grams: set[tuple[str, ...]], keyword_hit: bool) -> bool:
-        off = grams & self._off_topic
-        if off:
+    def _on_topic(self, a: Analysis, grams: set[tuple[str, ...]], sc: Scores) -> bool:
+        ask = a.asking_stems()
+        if (
+            not self._off_topic.isdisjoint(self._grams(ask))
+            and not sc.keyword_in_ask
+            and not self._names_back(ask)
+        ):
+            return False  # "...could it be the bra?": the question is about something else
+        if not self._off_topic.isdisjoint(grams):
             # "lower back" is off topic even though "back" is a back word
-            stripped = " ".join(a.stems)
-            for p in off:
-                stripped = stripped.replace(" ".join(p), " ")
-            return not self._back.isdisjoint(self._grams(tuple(stripped.split())))
-        return keyword_hit or not self._back.isdisjoint(grams)
+            return self._names_back(a.stems)
+        return bool(sc.bonus) or self._names_back(a.stems)
+
+    def _names_back(self, stems: tuple[str, ...]) -> bool:
+        """Back words, once off-topic phrases and other senses ("it's back") are taken out."""
+        grams = self._grams(stems)
+        hide = grams & (self._off_topic | self._not_back)
+        if hide:
+            text = " " + " ".join(stems) + " "
+            for p in sorted(hide, key=len, reverse=True):
+                text = text.replace(" " + " ".join(p) + " ", " ")
+            grams = self._grams(tuple(text.split()))
+        return not self._back.isdisjoint(grams)
 
     # -- public --------------------------------------------------------------------
 
@@ -155,9 +173,9 @@ class Matcher:
         a = self.analyzer.analyse(reading)
         if not a.content:
             return Decision("none")
-        ranked, keyword_hit = self._ranked(a)
+        ranked, sc = self._ranked(a)
         grams = self._grams(a.stems)
-        if not ranked or not self._on_topic(a, grams, keyword_hit):
+        if not ranked or not self._on_topic(a, grams, sc):
             return Decision("none", score=ranked[0][0] if ranked else 0.0)
         return self._decide(a, ranked, grams, mode)
 
@@ -166,30 +184,32 @@ class Matcher:
     ) -> Decision:
         best, best_id = ranked[0]
         second = ranked[1][0] if len(ranked) > 1 else 0.0
-        if self._body.isdisjoint(grams):
-            # Nothing about the back or how it feels: answer only a clear match, never guess.
-            if (
-                best >= (NO_BODY_MIN if mode == "ask" else NO_BODY_CHANNEL_MIN)
-                and (best - second >= ANSWER_MARGIN or second <= best * LONE_WINNER_RATIO)
-                and (mode == "ask" or a.has_ask)
-            ):
-                return Decision("answer", best_id, best)
-            return Decision("none", score=best)
+        body = not self._body.isdisjoint(grams)
         if mode == "channel":
+            # Unprompted: only a clear question on the back, with a clear winner, gets a reply.
             if (
-                best >= CHANNEL_MIN
+                best >= (CHANNEL_MIN if body else NO_BODY_CHANNEL_MIN)
                 and best - second >= CHANNEL_MARGIN
                 and len(a.words) >= CHANNEL_MIN_WORDS
                 and a.has_ask
             ):
                 return Decision("answer", best_id, best)
             return Decision("none", score=best)
-        if (best >= ANSWER_MIN and best - second >= ANSWER_MARGIN) or (
-            best >= SUGGEST_MIN and second <= best * LONE_WINNER_RATIO
-        ):
+        answer_min, suggest_min = ANSWER_MIN, SUGGEST_MIN
+        if not body:
+            # Nothing about the back or how it feels: answer only a clear match.
+            answer_min = suggest_min = NO_BODY_MIN
+        elif a.is_story:
+            answer_min, suggest_min = STORY_ANSWER_MIN, STORY_SUGGEST_MIN
+        clear = (best >= answer_min and best - second >= ANSWER_MARGIN) or (
+            second <= best * LONE_WINNER_RATIO
+        )
+        if best >= suggest_min and clear and not (a.vague and second > best * VAGUE_RATIO):
             return Decision("answer", best_id, best)
-        if best >= SUGGEST_MIN:
-            picks = tuple(i for s, i in ranked[:3] if s >= best - 0.25 and s >= SUGGEST_MIN)
+        if best >= suggest_min:
+            # Close calls and vague asks: the likeliest entries to pick from, not a guess.
+            floor = max(suggest_min, best - SUGGEST_SPREAD)
+            picks = tuple(i for s, i in ranked[:MAX_PICKS] if s >= floor)
             if len(picks) == 1:  # a pick list of one is an answer
                 return Decision("answer", best_id, best)
             return Decision("suggest", None, best, picks)

@@ -25,6 +25,13 @@ TOPIC_SHARE = 0.5
 
 
 @dataclass(frozen=True)
+class Scores:
+    cos: dict[int, float]
+    bonus: dict[int, float]
+    keyword_in_ask: bool  # an entry keyword stands in a sentence that asks
+
+
+@dataclass(frozen=True)
 class _Keyword:
     phrase: tuple[str, ...]
     entry: int
@@ -133,13 +140,14 @@ class EntryIndex:
             for f, c in counts.items()
         }
 
-    def _keyword_hits(self, a: Analysis) -> list[tuple[_Keyword, float]]:
+    def _keyword_hits(self, a: Analysis) -> list[tuple[_Keyword, int]]:
+        """Each keyword found, with the index of the stem where it was found."""
         stems = a.stems
         positions: dict[str, list[int]] = defaultdict(list)
         for n, i in enumerate(a.content):
             positions[stems[i]].append(n)
         hits = [
-            (k, a.weight[i])
+            (k, i)
             for i, s in enumerate(stems)
             for k in self._keywords.get(s, ())
             if k.ordered and stems[i : i + len(k.phrase)] == k.phrase
@@ -149,18 +157,16 @@ class EntryIndex:
                 if not k.ordered:
                     spot = _near(k.phrase, positions)
                     if spot is not None:
-                        hits.append((k, a.weight[a.content[spot]]))
+                        hits.append((k, a.content[spot]))
         return hits
 
-    def scores(
-        self, a: Analysis, extra: Iterable[int] = ()
-    ) -> tuple[dict[int, float], dict[int, float]]:
-        """(cosine, keyword bonus) of each candidate entry; ``extra`` are candidates too."""
+    def scores(self, a: Analysis, extra: Iterable[int] = ()) -> Scores:
+        """Cosine and keyword bonus of each candidate entry; ``extra`` are candidates too."""
         qvec = self._query(a)
         qnorm = math.sqrt(sum(w * w for w in qvec.values())) or 1.0
         qmass = sum(w * w for w in qvec.values()) or 1.0
         bonus: dict[int, float] = defaultdict(float)
-        hits = self._keyword_hits(a)
+        hits = [(k, a.weight[i]) for k, i in self._keyword_hits(a)]
         for k, w in hits:
             bonus[k.entry] += k.weight * w
         candidates = set(bonus) | set(extra)
@@ -180,7 +186,8 @@ class EntryIndex:
                 for f, w in qvec.items()
                 if f in vec
             )
-        return cos, bonus
+        in_ask = any(not a.has_ask or a.asking[a.sentence[i]] for _, i in self._keyword_hits(a))
+        return Scores(cos, dict(bonus), in_ask)
 
 
 def _near(phrase: tuple[str, ...], positions: dict[str, list[int]]) -> int | None:
