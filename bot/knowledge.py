@@ -143,7 +143,8 @@ class Knowledge:
     synonyms: dict[str, str]
     back_words: tuple[str, ...]
     symptom_words: tuple[str, ...]
-    off_topic: tuple[str, ...]
+    off_topic: tuple[str, ...]  # body parts and subjects the guide does not cover
+    off_topic_subjects: tuple[str, ...]  # the subjects alone (kit, weather, logistics...)
     back_other_senses: tuple[str, ...]
     asks: dict[str, tuple[str, ...]]  # kind of question -> how members ask it
     exercises: dict[str, Exercise]
@@ -444,7 +445,8 @@ def _load_language(path: Path, check: _Checker) -> dict[str, Any]:
         "back_words": (),
         "back_other_senses": (),
         "symptom_words": (),
-        "off_topic": (),
+        "body": (),
+        "subjects": (),
         "asks": {},
     }
     if data is None or not check.fields(data, LANGUAGE_TOP, ""):
@@ -457,16 +459,21 @@ def _load_language(path: Path, check: _Checker) -> dict[str, Any]:
         check.fail("", "'synonyms' must map a word or phrase to the words that replace it")
     else:
         out["synonyms"] = {k.lower().strip(): v.lower().strip() for k, v in synonyms.items()}
-    for key, required in (
-        ("back_words", True),
-        ("back_other_senses", False),
-        ("symptom_words", False),
-        ("off_topic", False),
-    ):
-        words = tuple(w.lower() for w in check.texts(data, key, "", required))
+    off_topic = data.get("off_topic") or {}
+    if not check.fields(off_topic, ("body", "subjects"), "'off_topic': "):
+        off_topic = {}
+    lists = (
+        (data, "back_words", "", True),
+        (data, "back_other_senses", "", False),
+        (data, "symptom_words", "", False),
+        (off_topic, "body", "'off_topic': ", False),
+        (off_topic, "subjects", "'off_topic': ", False),
+    )
+    for source, key, where, required in lists:
+        words = tuple(w.lower() for w in check.texts(source, key, where, required))
         for w in words:
             if len(w.split()) > MAX_TOPIC_WORDS:
-                check.fail("", f"'{key}' holds {w!r}: at most {MAX_TOPIC_WORDS} words")
+                check.fail(where, f"'{key}' holds {w!r}: at most {MAX_TOPIC_WORDS} words")
         out[key] = words
     asks = data.get("asks") or {}
     if not isinstance(asks, dict) or not all(isinstance(k, str) for k in asks):
@@ -596,7 +603,8 @@ def load_knowledge(directory: Path | None = None) -> Knowledge:
         synonyms=language["synonyms"],
         back_words=language["back_words"],
         symptom_words=language["symptom_words"],
-        off_topic=language["off_topic"],
+        off_topic=language["body"] + language["subjects"],
+        off_topic_subjects=language["subjects"],
         back_other_senses=language["back_other_senses"],
         asks=language["asks"],
         exercises=exercises,

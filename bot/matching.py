@@ -79,6 +79,7 @@ class Matcher:
         self._back = {phrase(w) for w in knowledge.back_words}
         self._body = self._back | {phrase(w) for w in knowledge.symptom_words}
         self._off_topic = {phrase(w) for w in knowledge.off_topic}
+        self._subjects = {phrase(w) for w in knowledge.off_topic_subjects}
         self._not_back = {phrase(w) for w in knowledge.back_other_senses}
 
     @staticmethod
@@ -140,12 +141,7 @@ class Matcher:
         return ranked, sc
 
     def _on_topic(self, a: Analysis, grams: set[tuple[str, ...]], sc: Scores) -> bool:
-        ask = a.asking_stems()
-        if (
-            not self._off_topic.isdisjoint(self._grams(ask))
-            and not sc.keyword_in_ask
-            and not self._names_back(ask)
-        ):
+        if not sc.keyword_in_ask and not self._subjects.isdisjoint(self._grams(a.asking_stems())):
             return False  # "...could it be the bra?": the question is about something else
         if not self._off_topic.isdisjoint(grams):
             # "lower back" is off topic even though "back" is a back word

@@ -166,7 +166,8 @@ class EntryIndex:
         qnorm = math.sqrt(sum(w * w for w in qvec.values())) or 1.0
         qmass = sum(w * w for w in qvec.values()) or 1.0
         bonus: dict[int, float] = defaultdict(float)
-        hits = [(k, a.weight[i]) for k, i in self._keyword_hits(a)]
+        found = self._keyword_hits(a)
+        hits = [(k, a.weight[i]) for k, i in found]
         for k, w in hits:
             bonus[k.entry] += k.weight * w
         candidates = set(bonus) | set(extra)
@@ -186,7 +187,7 @@ class EntryIndex:
                 for f, w in qvec.items()
                 if f in vec
             )
-        in_ask = any(not a.has_ask or a.asking[a.sentence[i]] for _, i in self._keyword_hits(a))
+        in_ask = any(not a.has_ask or a.asking[a.sentence[i]] for _, i in found)
         return Scores(cos, dict(bonus), in_ask)
 
 

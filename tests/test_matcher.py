@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.config import PROJECT_ROOT
+from bot.evaluation import load_rows, score
 from bot.knowledge import load_knowledge
-from bot.matching import Matcher
+from bot.matching import Matcher, Mode
 from bot.textnorm import clean, stem, tokens
-
-DEV_SET = PROJECT_ROOT.parent / "shared" / "eval" / "dev.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -137,36 +136,60 @@ def test_normalisation_removes_discord_syntax_and_invisible_characters() -> None
     assert stem("running") == "run"
 
 
-TEAM_SET = Path(__file__).parent / "data" / "extra_questions.yaml"
+DATA = Path(__file__).parent / "data"
+SHARED = PROJECT_ROOT.parent / "shared" / "eval"
 
 
-@pytest.mark.parametrize("questions", [DEV_SET, TEAM_SET], ids=["dev", "team"])
+@dataclass(frozen=True)
+class Targets:
+    """What a set must reach in one mode; None leaves a figure free."""
+
+    answer: float | None = None
+    useful: float | None = None
+    reject: float | None = None
+    caught: float = 1.0
+    false_urgent: float = 0.0  # share of the rows that are not red flags
+
+
+# The issue's targets for the shared sets, and the team's for its own (see the README).
+SET_TARGETS = [
+    (SHARED / "dev.yaml", "ask", Targets(answer=0.97, reject=1.0)),
+    (SHARED / "dev.yaml", "channel", Targets(answer=0.95, reject=1.0)),
+    (SHARED / "real-dev.yaml", "ask", Targets(answer=0.60, useful=0.85, reject=0.90)),
+    (SHARED / "real-dev.yaml", "channel", Targets(reject=0.95)),
+    (DATA / "extra_questions.yaml", "ask", Targets(answer=0.92, reject=0.95)),
+    (DATA / "extra_questions.yaml", "channel", Targets(answer=0.80, reject=0.98)),
+    (DATA / "redflags_a.yaml", "ask", Targets(false_urgent=0.01)),
+    (DATA / "redflags_a.yaml", "channel", Targets(false_urgent=0.01)),
+    (DATA / "redflags_c.yaml", "ask", Targets(false_urgent=0.01)),
+    (DATA / "redflags_c.yaml", "channel", Targets(false_urgent=0.01)),
+    (DATA / "stories_a.yaml", "ask", Targets(answer=0.65, useful=0.78, reject=0.90)),
+    (DATA / "stories_a.yaml", "channel", Targets(reject=0.95)),
+    (DATA / "stories_c.yaml", "ask", Targets(answer=0.65, useful=0.78, reject=0.90)),
+    (DATA / "stories_c.yaml", "channel", Targets(reject=0.95)),
+]
+
+
 @pytest.mark.parametrize(
-    ("mode", "min_answer", "min_reject"), [("ask", 0.92, 0.95), ("channel", 0.80, 0.98)]
+    ("path", "mode", "targets"),
+    SET_TARGETS,
+    ids=[f"{p.stem}-{m}" for p, m, _ in SET_TARGETS],
 )
-def test_question_sets_meet_the_issue_targets(
-    matcher: Matcher, questions: Path, mode, min_answer, min_reject
+def test_question_sets_meet_their_targets(
+    matcher: Matcher, path: Path, mode: Mode, targets: Targets
 ) -> None:
-    rows = yaml.safe_load(questions.read_text(encoding="utf-8"))
-    inscope = right = nones = rejected = urgents = caught = false_urgent = 0
-    for row in rows:
-        decision = matcher.match(row["q"], mode)
-        expect = row["expect"]
-        if expect == "urgent":
-            urgents += 1
-            caught += decision.kind == "urgent"
-        elif expect == "none":
-            nones += 1
-            rejected += decision.kind == "none"
-            false_urgent += decision.kind == "urgent"
-        else:
-            inscope += 1
-            right += decision.kind == "answer" and decision.entry in {expect, *row.get("also", [])}
-            false_urgent += decision.kind == "urgent"
-    assert right / inscope >= min_answer
-    assert rejected / nones >= min_reject
-    assert caught == urgents
-    assert false_urgent == 0
+    if not path.is_file():
+        pytest.skip(f"{path} is not here: the shared sets sit beside the project, not in it")
+    t = score(matcher, load_rows(path), mode)
+    assert t.urgents == 0 or t.caught / t.urgents >= targets.caught, t.summary()
+    assert t.false_urgent <= targets.false_urgent * t.near_misses, t.summary()
+    for wanted, got, total in (
+        (targets.answer, t.answered, t.inscope),
+        (targets.useful, t.useful, t.inscope),
+        (targets.reject, t.rejected, t.nones),
+    ):
+        if wanted is not None and total:
+            assert got / total >= wanted, t.summary()
 
 
 def test_match_jsonl_is_what_the_scorer_reads() -> None:
