@@ -91,6 +91,7 @@ class RedFlag:
     alone: tuple[Phrase, ...]
     together: tuple[tuple[tuple[Phrase, ...], ...], ...]  # combos of word lists
     other_senses: tuple[Phrase, ...]
+    not_with: tuple[Phrase, ...] = ()  # a combination in a sentence with one of these is not it
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,11 @@ class _Checker:
                 self.fail(where, f"'{key}' is missing")
             return ()
         if isinstance(value, list):
+            # a number is a word too: "10/10", "39 degrees"
+            value = [
+                str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+                for v in value
+            ]
             for v in value:
                 if isinstance(v, bool):  # YAML 1.1 reads a bare no, yes, on or off as true/false
                     self.fail(
@@ -335,7 +341,7 @@ def _load_faq(path: Path, check: _Checker) -> tuple[dict[str, FaqEntry], str | N
 
 
 TRIAGE_TOP = ("reply", "back_words", "back_other_senses", "pain_words", "scope", "flags")
-FLAG_FIELDS = ("name", "needs", "alone", "together", "other_senses")
+FLAG_FIELDS = ("name", "needs", "alone", "together", "other_senses", "not_with")
 NEEDS = ("nothing", "back", "back or pain")
 SCOPE_LISTS = (
     "negation",
@@ -410,10 +416,11 @@ def _load_flag(raw: Any, n: int, check: _Checker) -> RedFlag | None:
     alone = check.phrases(raw, "alone", where)
     together = _load_together(raw.get("together"), check, where)
     other = check.phrases(raw, "other_senses", where)
+    not_with = check.phrases(raw, "not_with", where)
     if not alone and not together:
         check.fail(where, "has no words: give it 'alone' words or 'together' combinations")
         return None
-    return RedFlag(name.strip(), needs, alone, together, other)
+    return RedFlag(name.strip(), needs, alone, together, other, not_with)
 
 
 def _load_triage(path: Path, check: _Checker) -> dict[str, Any]:

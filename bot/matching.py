@@ -70,7 +70,8 @@ class Matcher:
         self._ids: list[str] = list(knowledge.entries)
         self._entries = list(knowledge.entries.values())
         self.triage = Triage(knowledge)
-        self.reader = Reader(self._vocabulary(knowledge) | self.triage.words())
+        vocabulary = self._vocabulary(knowledge)
+        self.reader = Reader(vocabulary, self.triage.words() - vocabulary)
         self.analyzer = Analyzer(knowledge, self.reader)
         self.index = EntryIndex(knowledge, self.analyzer)
         self._titles = {e.id: clean(e.title) for e in knowledge.entries.values()}

@@ -32,8 +32,8 @@ class Reading:
 class Reader:
     """Reads messages with one speller, built from every word the knowledge base uses."""
 
-    def __init__(self, vocabulary: Iterable[str]) -> None:
-        self.speller = Speller(vocabulary)
+    def __init__(self, vocabulary: Iterable[str], strict: Iterable[str] = ()) -> None:
+        self.speller = Speller(vocabulary, strict)
 
     def read(self, text: str, *, cleaned: str | None = None) -> Reading:
         cleaned = clean(text or "") if cleaned is None else cleaned

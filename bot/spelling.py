@@ -3,7 +3,9 @@
 A word is left alone when the knowledge base uses it, when it is an English word (see
 bot.wordlist), when it is short or not purely letters. Otherwise the closest knowledge-base
 word within a Damerau-Levenshtein distance of 1 (2 for words of 7 letters or more) that shares
-its first letter replaces it: "numbess" -> "numbness", "shoud" -> "should".
+its first letter replaces it: "numbess" -> "numbness", "shoud" -> "should". A word that only
+red-flag triage uses is reached from one edit away at most, so "suncream" never turns into
+"scream".
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ MIN_LENGTH = 4
 
 
 class Speller:
-    def __init__(self, vocabulary: Iterable[str]) -> None:
-        self.vocabulary = frozenset(vocabulary)
+    def __init__(self, vocabulary: Iterable[str], strict: Iterable[str] = ()) -> None:
+        self._strict = frozenset(strict)
+        self.vocabulary = frozenset(vocabulary) | self._strict
         self._english = english_words()
         self._by_initial: dict[str, list[str]] = defaultdict(list)
         for word in sorted(self.vocabulary):
@@ -40,10 +43,14 @@ class Speller:
             return word
         limit = 1 if len(word) <= 6 else 2
         # Typos rarely change the first letter, and that keeps "nice" from becoming "ice".
-        hit = process.extractOne(
+        hits = process.extract(
             word,
             self._by_initial.get(word[0], ()),
             scorer=DamerauLevenshtein.distance,
             score_cutoff=limit,
+            limit=5,
         )
-        return hit[0] if hit is not None else word
+        for candidate, distance, _ in hits:
+            if distance <= 1 or candidate not in self._strict:
+                return candidate
+        return word

@@ -21,7 +21,7 @@ _MENTION_WORDS = re.compile(r"@(everyone|here)\b")
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": " ", "\u00b4": "'"})
 _NON_TEXT = re.compile(r"[^a-z0-9' ?!.,:;/\-]+")
 _SPACES = re.compile(r"\s+")
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.?!;]+|,")
+_TOKEN = re.compile(r"[0-9]+\.[0-9]+|[a-z0-9]+(?:'[a-z]+)?|[.?!;]+|,")
 SENTENCE_END = frozenset(".?!;")
 
 _CONTRACTIONS = {
@@ -158,6 +158,8 @@ def marked_tokens(text: str) -> list[str]:
     """
     out: list[str] = []
     for tok in _TOKEN.findall(text):
+        if tok[0].isdigit() and "." in tok:
+            tok = tok.split(".")[0]  # 39.2 degrees is 39, and not the end of a sentence
         if tok[0] in SENTENCE_END:
             out.append(tok[0])
             continue

@@ -22,12 +22,14 @@ from bot.scope import Scope, ScopeMap, stems_of
 from bot.textnorm import STOPWORDS, stem
 
 PAIR_WINDOW = 5  # content words at most between the words of a `together` combination
+SYMPTOM = frozenset({"alone", "part"})
+CONTRASTS = frozenset({"but", "however", "although", "though", "whereas", "yet", "except"})
 
 
 @dataclass(frozen=True)
 class _Tag:
     flag: int
-    kind: str  # "alone", "other" or "part"
+    kind: str  # "alone", "other", "part" (of a together combination) or "not_with"
     combo: int = -1
     group: int = -1
 
@@ -61,6 +63,7 @@ class Triage:
         for i, flag in enumerate(self.flags):
             out += [(stems_of(p), _Tag(i, "alone")) for p in flag.alone]
             out += [(stems_of(p), _Tag(i, "other")) for p in flag.other_senses]
+            out += [(stems_of(p), _Tag(i, "not_with")) for p in flag.not_with]
             for c, combo in enumerate(flag.together):
                 for g, group in enumerate(combo):
                     out += [(stems_of(p), _Tag(i, "part", c, g)) for p in group]
@@ -70,7 +73,7 @@ class Triage:
         """Every word the flags and their scope use: the speller corrects towards these."""
         words: set[str] = set()
         for flag in self.flags:
-            phrases = [*flag.alone, *flag.other_senses]
+            phrases = [*flag.alone, *flag.other_senses, *flag.not_with]
             phrases += [p for combo in flag.together for group in combo for p in group]
             for p in phrases:
                 words.update(p)
@@ -83,12 +86,12 @@ class Triage:
 
     def first_report(self, reading: Reading) -> Mention | None:
         hits = self._index.find(reading.stems, reading.sentence)
-        if not any(h.tag.kind != "other" for h in hits):
+        if not any(h.tag.kind in SYMPTOM for h in hits):
             return None
         mentions = sorted(self._mentions(hits, reading), key=lambda m: m.start)
         if not mentions:
             return None
-        symptoms = [h for h in hits if h.tag.kind != "other"]
+        symptoms = [h for h in hits if h.tag.kind in SYMPTOM]
         scope = self._scope.read(reading, symptoms)
         context: set[str] | None = None
         for m in mentions:
@@ -118,11 +121,14 @@ class Triage:
 
     def _mentions(self, hits: list[Hit[_Tag]], reading: Reading) -> list[Mention]:
         others: dict[int, list[Hit[_Tag]]] = {}
+        muscle: set[tuple[int, int]] = set()  # (flag, sentence) with a not_with word
         for h in hits:
             if h.tag.kind == "other":
                 others.setdefault(h.tag.flag, []).append(h)
+            elif h.tag.kind == "not_with":
+                muscle.add((h.tag.flag, reading.sentence[h.start]))
         kept = [
-            h for h in hits if h.tag.kind != "other" and unshadowed([h], others.get(h.tag.flag, ()))
+            h for h in hits if h.tag.kind in SYMPTOM and unshadowed([h], others.get(h.tag.flag, ()))
         ]
         mentions = [Mention(h.tag.flag, (h,)) for h in kept if h.tag.kind == "alone"]
         groups: dict[tuple[int, int], list[list[Hit[_Tag]]]] = {}
@@ -133,6 +139,8 @@ class Triage:
                 lists[h.tag.group].append(h)
         for (flag, _), lists in groups.items():
             for parts in itertools.product(*lists):
+                if (flag, reading.sentence[parts[0].start]) in muscle:
+                    continue  # "my chest is tight from bench": the muscle, not the symptom
                 if self._close(parts, reading):
                     mentions.append(Mention(flag, parts))
         return mentions
@@ -145,9 +153,8 @@ class Triage:
             if a.overlaps(b):
                 return False
         between = range(ordered[0].end, ordered[-1].start)
-        words = sum(
-            1
-            for j in between
-            if reading.tokens[j][0].isalnum() and reading.stems[j] not in self._stop
-        )
+        toks, stems = reading.tokens, reading.stems
+        if any(toks[j] in CONTRASTS for j in between):
+            return False  # "the trainers are 10/10, but my upper back aches"
+        words = sum(1 for j in between if toks[j][0].isalnum() and stems[j] not in self._stop)
         return words <= PAIR_WINDOW
