@@ -6,11 +6,12 @@ the YAML can find it, never as a traceback.
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -18,32 +19,6 @@ from bot.config import PROJECT_ROOT
 from bot.phrases import GAP
 from bot.textnorm import clean, tokens
 
-SPEC_IDS: tuple[str, ...] = (
-    "causes",
-    "cause-posture",
-    "cause-muscle-imbalance",
-    "cause-overuse",
-    "cause-running-form",
-    "cause-tight-muscles",
-    "cause-medical-conditions",
-    "prevention",
-    "prevent-posture",
-    "prevent-core",
-    "prevent-stretching",
-    "prevent-form",
-    "prevent-gradual-progression",
-    "prevent-warmup-cooldown",
-    "treatment",
-    "treat-rest",
-    "treat-ice-heat",
-    "treat-pain-relief",
-    "treat-self-massage",
-    "treat-physical-therapy",
-    "duration",
-    "exercises-to-avoid",
-    "run-with-pain",
-    "see-a-doctor",
-)
 TOPICS: dict[str, str] = {
     "causes": "Causes",
     "prevention": "Prevention",
@@ -55,6 +30,8 @@ EXERCISE_KINDS = ("dynamic", "static", "core")
 MAX_TITLE = 256
 MAX_ANSWER = 4096
 MAX_SHORT_TEXT = 1024
+UNFORESEEN = "please check the file's layout against the comments at its top"
+log = logging.getLogger(__name__)
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -219,7 +196,10 @@ class _Checker:
         if not isinstance(data, dict):
             self.fail(where, f"must be a mapping of fields, got {type(data).__name__}")
             return False
-        unknown = sorted(set(data) - set(allowed))
+        odd = [k for k in data if not isinstance(k, str)]
+        for key in odd:
+            self.fail(where, f"field names must be words, got {key!r}")
+        unknown = sorted(set(data) - set(allowed) - set(odd))
         for key in unknown:
             self.fail(where, f"unknown field '{key}' (allowed: {', '.join(sorted(allowed))})")
         return True
@@ -250,6 +230,13 @@ class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: 
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            if not isinstance(key, str | int | float | bool | None):
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    "a field name must be a word, not a list or a block",
+                    key_node.start_mark,
+                )
             if key in seen:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"'{key}' is written twice in the same block", key_node.start_mark
@@ -266,13 +253,19 @@ def _read_yaml(path: Path, check: _Checker) -> Any:
         check.fail("", "file is missing")
         return None
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = f"line {mark.line + 1}: " if mark is not None else ""
         check.fail(line, f"not valid YAML: {exc.problem}")
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         check.fail("", f"not valid YAML: {exc}")
+    except RecursionError:
+        check.fail("", "not valid here: lists or blocks are nested far too deeply")
+    else:
+        if data is None:
+            check.fail("", "file is empty: the bot cannot run without it")
+        return data
     return None
 
 
@@ -330,9 +323,8 @@ def _load_faq(path: Path, check: _Checker) -> tuple[dict[str, FaqEntry], str | N
         entries[ident] = FaqEntry(
             ident, topic, title, section, answer, phrasings, keywords, related, asks
         )
-    for ident in SPEC_IDS:
-        if ident not in entries and not any(f"entry '{ident}'" in p for p in check.problems):
-            check.fail(f"entry '{ident}': ", "is missing (the spec requires it)")
+    if not entries and not declared:
+        check.fail("", "'entries' is empty: the bot needs at least one FAQ entry to answer")
     for entry in entries.values():
         for other in entry.related:
             if other not in declared:
@@ -569,6 +561,19 @@ def _load_routines(
     return exercises, tuple(week)
 
 
+T = TypeVar("T")
+
+
+def _guarded(load: Callable[[Path, _Checker], T], path: Path, check: _Checker, empty: T) -> T:
+    """Run one file's loader; a shape it did not foresee is a problem report, not a crash."""
+    try:
+        return load(path, check)
+    except Exception as exc:  # the loader's checks missed a shape; say so, never crash
+        log.exception("unexpected error reading %s", path)
+        check.fail("", f"could not be read ({type(exc).__name__}): {UNFORESEEN}")
+        return empty
+
+
 def load_knowledge(directory: Path | None = None) -> Knowledge:
     """Read and validate knowledge/; raise KnowledgeError listing every problem found."""
     base = Path(directory) if directory is not None else PROJECT_ROOT / "knowledge"
@@ -576,11 +581,13 @@ def load_knowledge(directory: Path | None = None) -> Knowledge:
     triage_check = _Checker(base / "redflags.yaml", base)
     language_check = _Checker(base / "language.yaml", base)
     routines_check = _Checker(base / "routines.yaml", base)
-    entries, disclaimer, not_covered = _load_faq(base / "faq.yaml", faq_check)
-    triage = _load_triage(base / "redflags.yaml", triage_check)
-    language = _load_language(base / "language.yaml", language_check)
-    exercises, week = _load_routines(base / "routines.yaml", routines_check)
-    for entry in entries.values():
+    entries, disclaimer, not_covered = _guarded(
+        _load_faq, base / "faq.yaml", faq_check, ({}, None, None)
+    )
+    triage = _guarded(_load_triage, base / "redflags.yaml", triage_check, {})
+    language = _guarded(_load_language, base / "language.yaml", language_check, {"asks": {}})
+    exercises, week = _guarded(_load_routines, base / "routines.yaml", routines_check, ({}, ()))
+    for entry in entries.values() if not language_check.problems else ():
         for kind in entry.asks:
             if kind not in language["asks"]:
                 known = ", ".join(language["asks"]) or "none defined"
