@@ -116,7 +116,7 @@ class Scope:
         return ScopeMap(
             frozenset(negated),
             frozenset(hypothetical),
-            self._general_sentences(by_role, reading),
+            self._general_sentences(by_role, reading, negated),
             self._finished_sentences(by_role, reading),
         )
 
@@ -188,10 +188,10 @@ class Scope:
 
     @staticmethod
     def _general_sentences(
-        by_role: dict[Role, list[Hit[Role]]], reading: Reading
+        by_role: dict[Role, list[Hit[Role]]], reading: Reading, negated: set[int]
     ) -> frozenset[int]:
-        if by_role[Role.ANAPHORA]:
-            return frozenset()
+        if any(h.start not in negated for h in by_role[Role.ANAPHORA]):
+            return frozenset()  # "...? I've been getting it", but not "I don't have it"
         mine = _sentences(by_role[Role.EXPERIENCE], reading)
         return _sentences(by_role[Role.GENERAL], reading) - mine
 
