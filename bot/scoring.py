@@ -85,13 +85,13 @@ class EntryIndex:
     def _build_index(
         self, entry_tf: list[dict[str, float]], df: dict[str, int], rare_df: int
     ) -> None:
-        self._vectors: list[dict[str, float]] = []
+        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self._index: dict[str, list[int]] = defaultdict(list)
         for idx, tf in enumerate(entry_tf):
             vec = {f: (1 + math.log(v)) * self._idf[f] for f, v in tf.items()}
             norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
-            self._vectors.append({f: w / norm for f, w in vec.items()})
-            for f in vec:
+            for f, w in vec.items():
+                self._postings[f].append((idx, w / norm))
                 if df[f] <= rare_df:
                     self._index[f].append(idx)
 
@@ -179,14 +179,13 @@ class EntryIndex:
             for other in self._topic_members.get(k.entry, ()):
                 if other in candidates:
                     bonus[other] += k.weight * w * TOPIC_SHARE
-        cos: dict[int, float] = {}
-        for idx in candidates:
-            vec = self._vectors[idx]
-            cos[idx] = sum(
-                COSINE_SHARE * w / qnorm * vec[f] + (1 - COSINE_SHARE) * w * w / qmass
-                for f, w in qvec.items()
-                if f in vec
-            )
+        cos: dict[int, float] = dict.fromkeys(candidates, 0.0)
+        for f, w in qvec.items():
+            share = (1 - COSINE_SHARE) * w * w / qmass
+            scale = COSINE_SHARE * w / qnorm
+            for idx, v in self._postings.get(f, ()):
+                if idx in cos:
+                    cos[idx] += scale * v + share
         in_ask = any(not a.has_ask or a.asking[a.sentence[i]] for _, i in found)
         return Scores(cos, dict(bonus), in_ask)
 
