@@ -260,8 +260,9 @@ class Reminders(commands.Cog):
         dm_channel_id = None
         try:
             dm_channel_id = (await interaction.user.create_dm()).id
-        except discord.HTTPException as exc:
-            log.info("could not open a DM with %s yet: %s", interaction.user.id, exc)
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
+            # the dispatcher opens it when the first reminder is due
+            log.info("could not open a DM with %s yet: %s", interaction.user.id, _failure(exc))
         sub, created = await self.bot.store.subscribe(
             user_id=interaction.user.id,
             dm_channel_id=dm_channel_id,
