@@ -43,6 +43,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.clock import Clock
 from bot.dbfaults import DatabaseUnusable, DiskFull
@@ -149,6 +150,7 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._sends: set[asyncio.Task[None]] = set()
+        self._waiting: set[asyncio.Task[Any]] = set()  # sends asleep before a retry
         self._in_flight = 0  # counted by hand: a done task leaves _sends only a tick later
         self.counts = dict.fromkeys(
             (
@@ -183,13 +185,16 @@ class Dispatcher:
             self.idle.set()
 
     async def stop(self, drain_s: float = 5.0) -> None:
-        """Stop claiming; give in-flight sends ``drain_s`` to finish, then cancel them (they
-        stay 'claimed', and the next start retries them with their nonce)."""
+        """Stop claiming; give requests in flight ``drain_s`` to finish, then cancel them.
+        Sends waiting for a retry are cancelled at once. Either way they stay 'claimed', and
+        the next start retries them with their nonce (within the window)."""
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        for t in self._waiting & self._sends:
+            t.cancel()
         if self._sends:
             _done, pending = await asyncio.wait(set(self._sends), timeout=drain_s)
             for t in pending:
@@ -396,7 +401,7 @@ class Dispatcher:
                 if limited > 20:
                     give_up(f"rate limited {limited} times")
                     return
-                await self._sleep(exc.retry_after)
+                await self._wait(self._sleep(exc.retry_after))
                 await self.pacer.wait()  # a retry is a request like any other
                 continue
             except DMsClosed:
@@ -435,11 +440,21 @@ class Dispatcher:
                     return
                 log.info("reminder %s: %s; retrying in %.0fs", claim.send_id, exc, delay)
                 self.counts["retried"] += 1
-                await self.clock.sleep_until(retry_at)
+                await self._wait(self.clock.sleep_until(retry_at))
                 await self.pacer.wait()
                 continue
             self._record(claim, "sent", message_id=message_id)
             return
+
+    async def _wait(self, sleep: Awaitable[None]) -> None:
+        """Sleep before a retry; stop() cancels a send asleep here without a drain."""
+        task = asyncio.current_task()
+        assert task is not None
+        self._waiting.add(task)
+        try:
+            await sleep
+        finally:
+            self._waiting.discard(task)
 
     async def _sleep(self, seconds: float) -> None:
         # a 429's retry_after is about Discord's real-time buckets, not the schedule clock

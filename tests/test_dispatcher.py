@@ -428,3 +428,24 @@ async def test_pacing_keeps_under_the_rate(store, clock):
         assert elapsed >= (29 - d.pacer.burst) / 200 * 0.95
     finally:
         await d.stop()
+
+
+async def test_a_stop_during_a_retry_wait_leaves_the_send_for_the_next_start(store, sender, clock):
+    await sub(store, 1, at="07:30", tz="UTC")
+    sender.script[1] = [Transient("502")]
+    due = datetime(2026, 3, 28, 7, 30, tzinfo=UTC)
+    await clock.set(due)
+    d = Dispatcher(store, sender, clock, rate_per_s=0, backoff_s=(30.0,))
+    d.start()
+    await until(lambda: d.counts["retried"] == 1)
+    await asyncio.wait_for(d.stop(drain_s=3600), 10)  # not drained: cancelled in its wait
+    assert [s["status"] for s in await store.sends(1)] == ["claimed"]
+    await clock.advance(timedelta(seconds=10))
+    again = Dispatcher(store, sender, clock, rate_per_s=0)
+    again.start()
+    try:
+        await settle(again)
+        assert [(u, day) for u, day, _ in sender.sent] == [(1, date(2026, 3, 28))]
+        assert [s["status"] for s in await store.sends(1)] == ["sent"]
+    finally:
+        await again.stop()
