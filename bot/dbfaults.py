@@ -95,8 +95,8 @@ def describe(exc: sqlite3.Error, path: Path) -> StoreError:
 def damaged(path: Path, detail: str) -> DatabaseUnusable:
     return DatabaseUnusable(
         path,
-        f"the database is damaged ({detail[:200]}). Stop the bot and restore a backup, or "
-        "move the file away to start with an empty database.",
+        f"the database is damaged ({detail[:200]}). Restore a backup, or move the file "
+        "away to start with an empty database.",
     )
 
 

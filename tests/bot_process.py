@@ -2,9 +2,9 @@
 
 ``spawn(double, tmp_path, DATABASE_PATH=...)`` starts the real command line with discord.py
 pointed at the double (the only two attributes tests may set), the test token, a short
-readiness wait, and the environment given. ``unprivileged=True`` drops the power to override
-file permissions when the tests run as root, so a chmod-made read-only file or folder is
-read-only for the bot too.
+readiness wait and database check interval, and the environment given. ``unprivileged=True``
+drops the power to override file permissions when the tests run as root, so a chmod-made
+read-only file or folder is read-only for the bot too.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from bot.config import PROJECT_ROOT
 from tests.double import TOKEN, DiscordDouble
 
 # discord.py waits guild_ready_timeout (2 s) after the last GUILD_CREATE before on_ready;
-# like the in-process fixture, the harness shortens it (it is not read from the environment).
+# like the in-process fixture, the harness shortens it, and the database watchdog's interval
+# (neither is read from the environment).
 LAUNCH = """
 import dataclasses, sys, discord, yarl
 discord.http.Route.BASE = sys.argv[1]
@@ -27,7 +28,7 @@ discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(sys.argv[2])
 from bot import config
 _from_env = config.Settings.from_env
 config.Settings.from_env = lambda env=None: dataclasses.replace(
-    _from_env(env), guild_ready_timeout_s=0.05
+    _from_env(env), guild_ready_timeout_s=0.05, database_check_s=0.05
 )
 from bot.__main__ import main
 sys.exit(main(["run"]))

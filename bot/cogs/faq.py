@@ -71,6 +71,8 @@ class FAQ(commands.Cog):
         self._pruned_at: datetime | None = None
         self._closing = False
         self.question_log_failures = 0  # batches the store refused (kept and retried)
+        self._attempted = asyncio.Event()  # replaced after each write attempt
+        self._last_refused = False
 
     @contextlib.contextmanager
     def _working(self) -> Iterator[None]:
@@ -232,9 +234,11 @@ class FAQ(commands.Cog):
             rows, self._pending = self._pending, []
             try:
                 await self.bot.store.log_questions(rows)
+                self._attempt_over(refused=False)
             except (DiskFull, sqlite3.OperationalError) as exc:
                 self._pending[:0] = rows  # kept, oldest first, with any asked meanwhile
                 self.question_log_failures += 1
+                self._attempt_over(refused=True)
                 if self._closing:
                     self._drop_pending(f"stopping while the store refuses them ({exc})")
                     return
@@ -258,6 +262,11 @@ class FAQ(commands.Cog):
             delay = QUESTION_RETRY_S[0]
         await self.prune()
 
+    def _attempt_over(self, *, refused: bool) -> None:
+        self._last_refused = refused
+        event, self._attempted = self._attempted, asyncio.Event()
+        event.set()
+
     def _drop_pending(self, why: str) -> None:
         log.error("%d asked questions were not stored: %s", len(self._pending), why)
         self._pending = []
@@ -273,11 +282,19 @@ class FAQ(commands.Cog):
         except Exception:
             log.exception("pruning old questions failed")
 
-    async def flush_questions(self) -> None:
-        """Return once every question asked so far is in the store."""
+    async def flush_questions(self) -> bool:
+        """Write the questions asked so far now. True once all are in the store; False if the
+        store refused them (they stay queued, and the writer keeps trying)."""
         self._flush_now.set()
         while self._writer is not None and not self._writer.done():
-            await asyncio.shield(self._writer)
+            attempted = asyncio.ensure_future(self._attempted.wait())
+            try:
+                await asyncio.wait({self._writer, attempted}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                attempted.cancel()
+            if attempted.done() and self._last_refused:
+                return False
+        return not self._pending
 
     # -- slash commands ---------------------------------------------------------------------
 
