@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -19,6 +20,7 @@ from bot.dispatcher import (
     UnknownRecipient,
 )
 from bot.store import Claim, Store, reminder_nonce
+from tests.sqlite_faults import disk_freed, disk_full
 
 ROOT = Path(__file__).resolve().parent.parent
 T0 = datetime(2026, 3, 27, 12, 0, tzinfo=UTC)  # a Friday; London springs forward on Sunday
@@ -449,3 +451,67 @@ async def test_a_stop_during_a_retry_wait_leaves_the_send_for_the_next_start(sto
         assert [s["status"] for s in await store.sends(1)] == ["sent"]
     finally:
         await again.stop()
+
+
+async def test_a_full_disk_delays_claims_with_a_growing_backoff_and_loses_nothing(
+    store, sender, clock, caplog
+):
+    for u in range(1, 201):
+        await sub(store, u, at="07:30", tz="UTC")
+    await disk_full(store)
+    due = datetime(2026, 3, 28, 7, 30, tzinfo=UTC)
+    await clock.set(due)
+    d = Dispatcher(store, sender, clock, rate_per_s=0, batch=200)  # more than a page of sends
+    d.start()
+
+    def refusals() -> list[logging.LogRecord]:
+        return [r for r in caplog.records if "disk is full" in r.getMessage()]
+
+    try:
+        for n, (waited, next_in) in enumerate(((0, 5), (5, 10), (10, 20)), start=1):
+            await clock.advance(timedelta(seconds=waited))
+            await until(lambda n=n: len(refusals()) == n)
+            assert f"claiming again in {next_in} s" in refusals()[-1].getMessage()
+        assert sender.calls == []
+        # one line each, no traceback, nothing at ERROR
+        assert all(r.levelno == logging.WARNING and not r.exc_info for r in refusals())
+        await disk_freed(store)
+        await clock.advance(timedelta(seconds=20))
+        await settle(d)
+        assert sorted(u for u, *_ in sender.sent) == list(range(1, 201))
+        assert Counter(s["status"] for s in await store.sends()) == {"sent": 200}
+    finally:
+        await d.stop()
+
+
+async def test_outcomes_that_cannot_be_recorded_on_a_full_disk_are_kept(store, clock):
+    # 200 send records fill their pages; recording a message id grows every one of them
+    for u in range(1, 201):
+        await sub(store, u, at="07:30", tz="UTC")
+
+    class FillsTheDisk(FakeSender):
+        full = asyncio.Event()
+
+        async def __call__(self, claim: Claim) -> int:
+            if not self.calls:  # the claim is in; the disk fills before any DM goes out
+                self.calls.append(0)
+                await disk_full(store)
+                self.full.set()
+            await self.full.wait()
+            return 1_400_000_000_000_000_000 + await super().__call__(claim)  # a snowflake
+
+    sender = FillsTheDisk()
+    sender.clock = clock
+    d = Dispatcher(store, sender, clock, rate_per_s=0, batch=200, max_in_flight=200)
+    d.start()
+    try:
+        await clock.set(datetime(2026, 3, 28, 7, 30, tzinfo=UTC))
+        d.poke()
+        await until(lambda: len(sender.sent) == 200 and len(d._results) == 200)
+        assert Counter(s["status"] for s in await store.sends()) == {"claimed": 200}
+        await disk_freed(store)
+        await settle(d)
+        assert Counter(s["status"] for s in await store.sends()) == {"sent": 200}
+        assert all(s["message_id"] for s in await store.sends())
+    finally:
+        await d.stop()

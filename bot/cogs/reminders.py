@@ -356,7 +356,15 @@ class Reminders(commands.Cog):
                 f"Your daily reminder is already on. Next one: {_when_text(sub.next_due, sub.tz)}"
             )
         else:
-            resumed = await self.bot.store.resume(sub.user_id, at=self.bot.clock.now())
+            try:
+                resumed = await self.bot.store.resume(sub.user_id, at=self.bot.clock.now())
+            except ValueError:  # ZoneError: a zone this machine no longer knows
+                await embeds.send_ephemeral(
+                    interaction,
+                    f"I can't restart your reminder: the time zone {sub.tz[:60]} is not known on "
+                    "my machine any more. Use /remind subscribe with your time zone.",
+                )
+                return
             self.dispatcher.poke()
             assert resumed is not None
             text = (
