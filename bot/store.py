@@ -26,6 +26,7 @@ import logging
 import os
 import re
 import sqlite3
+import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
@@ -204,6 +205,14 @@ def _plan(
     return out, nxt.timestamp(), str(nday)
 
 
+async def _worker_stopped(db: aiosqlite.Connection) -> None:
+    """After a failed connect, aiosqlite stops its worker thread without waiting for it; if the
+    event loop closed first, the thread would print a traceback as the process exits."""
+    thread = getattr(db, "_thread", None)
+    if isinstance(thread, threading.Thread) and thread.is_alive():
+        await asyncio.to_thread(thread.join, 5.0)
+
+
 def _absolute(path: Path | str) -> Path:
     return Path(os.path.abspath(path))
 
@@ -266,9 +275,11 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise folder_problem(path, exc) from exc
+        db = aiosqlite.connect(path, isolation_level=None)
         try:
-            db = await aiosqlite.connect(path, isolation_level=None)
+            await db
         except sqlite3.Error as exc:
+            await _worker_stopped(db)
             raise describe(exc, path) from exc
         try:
             await db.execute("PRAGMA busy_timeout = 10000")
