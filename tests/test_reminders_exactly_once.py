@@ -14,6 +14,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from bot.app import create_bot
+from bot.store import Store
 from tests.bot_process import finish, spawn
 from tests.conftest import start_bot, stop_bot, with_settings
 from tests.test_cog_reminders import DUE, dispatcher, dms, settle, subscribe
@@ -118,15 +119,11 @@ def statuses(db) -> Counter:
         con.close()
 
 
-async def test_sigkill_five_times_mid_dispatch_then_no_dm_is_lost_or_doubled(
-    double, tmp_path, settings
-):
+async def test_sigkill_five_times_mid_dispatch_then_no_dm_is_lost_or_doubled(double, tmp_path):
     """1,000 reminders due; `python -m bot run` is killed (SIGKILL) five times while it
     sends, each time restarted at once (within the retry window). Every member gets exactly
     one DM, and every send record ends 'sent' with that DM's id."""
     db = tmp_path / "bot.sqlite3"
-    from bot.store import Store
-
     await (await Store.open(db)).close()
     users = due_subscriptions(db, double, MEMBERS)
     # unpaced: up to 50 requests in flight, and up to 100 answers not yet recorded, per kill

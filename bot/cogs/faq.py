@@ -26,7 +26,7 @@ from discord.ext import commands
 
 from bot import embeds
 from bot.cooldowns import Cooldowns
-from bot.dbfaults import DatabaseUnusable, DiskFull
+from bot.dbfaults import DatabaseUnusable, DiskFull, StoreError
 from bot.knowledge import FaqEntry, Knowledge
 from bot.matching import Decision, Matcher, Mode
 from bot.replies import (
@@ -279,6 +279,8 @@ class FAQ(commands.Cog):
         self._pruned_at = now
         try:
             await self.bot.store.prune(now - QUESTION_RETENTION)
+        except StoreError as exc:
+            log.warning("pruning old questions failed: %s", exc)
         except Exception:
             log.exception("pruning old questions failed")
 
