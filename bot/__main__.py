@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bot.config import PROJECT_ROOT, ConfigError, Settings, load_dotenv
 from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
+from bot.redact import protect_uncaught
 
 
 def _knowledge(settings: Settings) -> Knowledge:
@@ -162,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
+    protect_uncaught(settings.token)
     return COMMANDS[args.command or "run"](settings, args)
 
 

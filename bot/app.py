@@ -2,10 +2,16 @@
 
 ``create_bot(settings)`` builds exactly the bot ``python -m bot run`` connects and the
 end-to-end tests run against the offline Discord double.
+
+If the database becomes unusable while the bot runs (damaged, deleted or replaced: the store
+reports it, and a watchdog checks the file every ``database_check_s``), the bot logs one line
+naming DATABASE_PATH and stops; ``fatal_error`` says why, and ``python -m bot run`` exits 1.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -15,6 +21,8 @@ from discord.ext import commands
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.dbfaults import DatabaseUnusable, DiskFull, StoreError
+from bot.embeds import DISK_FULL_TEXT
 from bot.knowledge import Knowledge, load_knowledge
 from bot.matching import Matcher
 from bot.store import Store
@@ -24,6 +32,9 @@ log = logging.getLogger(__name__)
 EXTENSIONS = ("bot.cogs.faq", "bot.cogs.admin", "bot.cogs.reminders")
 
 ERROR_TEXT = "Sorry, something went wrong on my side. Please try again in a moment."
+# discord.py 2.7 names the tasks that run command, component, modal and event handlers so
+# (a name it stops using only shortens the wait for them before a fatal stop)
+HANDLER_TASKS = ("CommandTree-invoker", "discord-ui-", "discord.py: on_")
 PERMISSION_TEXT = "You need the **Manage Server** permission to use this command."
 
 
@@ -56,6 +67,10 @@ class RunClubTree(app_commands.CommandTree):
             else:
                 text = str(error) or "You can't use this command here."
             log.info("refused /%s to %s: %s", _command_name(interaction), interaction.user, error)
+        elif isinstance(cause := getattr(error, "original", None), StoreError):
+            # a database fault: one line, no traceback (a fatal one was reported already)
+            text = DISK_FULL_TEXT if isinstance(cause, DiskFull) else ERROR_TEXT
+            log.warning("/%s failed: %s", _command_name(interaction), cause)
         else:
             text = ERROR_TEXT
             log.error(
@@ -95,7 +110,12 @@ class RunClubBot(commands.Bot):
     matcher: Matcher
 
     def __init__(
-        self, settings: Settings, *, clock: Clock | None = None, message_content: bool = True
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        message_content: bool = True,
+        store: Store | None = None,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -109,11 +129,17 @@ class RunClubBot(commands.Bot):
         )
         self.settings = settings
         self.clock = clock or SystemClock()
+        self._given_store = store  # opened (and closed) by the caller; else opened here
+        self.fatal_error: StoreError | None = None
+        self._watchdog: asyncio.Task[None] | None = None
+        self._stopping: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         self.knowledge = load_knowledge(self.settings.knowledge_dir)
         self.matcher = Matcher(self.knowledge)
-        self.store = await Store.open(self.settings.database_path)
+        self.store = self._given_store or await Store.open(self.settings.database_path)
+        self.store.on_fatal = self.stop_with_error
+        self._watchdog = asyncio.create_task(self._watch_database(), name="database-watchdog")
         for name in EXTENSIONS:
             await self.load_extension(name)
         log.info(
@@ -128,18 +154,56 @@ class RunClubBot(commands.Bot):
     async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
         log.exception("unhandled error in %s", event_method)
 
+    def stop_with_error(self, error: StoreError) -> None:
+        """The database cannot be used any more: say so once, in one line, and stop."""
+        if self.fatal_error is not None:
+            return
+        self.fatal_error = error
+        log.error("%s Stopping the bot.", error)
+        self._stopping = asyncio.get_running_loop().create_task(
+            self._stop_after_handlers(), name="fatal-stop"
+        )
+
+    async def _stop_after_handlers(self, wait_s: float = 5.0) -> None:
+        """Let the handlers running now answer their member (with an error, say), then close."""
+        me = asyncio.current_task()
+        running = [
+            t for t in asyncio.all_tasks() if t is not me and t.get_name().startswith(HANDLER_TASKS)
+        ]
+        if running:
+            await asyncio.wait(running, timeout=wait_s)
+        await self.close()
+
+    async def _watch_database(self) -> None:
+        """Notice a deleted or replaced database file even when nothing is being written."""
+        while True:
+            await asyncio.sleep(self.settings.database_check_s)
+            try:
+                self.store.check_file()
+            except DatabaseUnusable:
+                return  # reported through stop_with_error
+
     async def close(self) -> None:
         try:
             await super().close()
         finally:
+            if self._watchdog is not None and self._watchdog is not asyncio.current_task():
+                self._watchdog.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._watchdog
             store = getattr(self, "store", None)
             if store is not None:
-                await store.close()
+                if store is not self._given_store:
+                    await store.close()
                 del self.store
 
 
 def create_bot(
-    settings: Settings, *, clock: Clock | None = None, message_content: bool = True
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    message_content: bool = True,
+    store: Store | None = None,
 ) -> RunClubBot:
     """The bot ``python -m bot run`` connects; tests start the same one against the double."""
-    return RunClubBot(settings, clock=clock, message_content=message_content)
+    return RunClubBot(settings, clock=clock, message_content=message_content, store=store)

@@ -56,6 +56,9 @@ class Settings:
     reminder_grace_s: float = 2 * 3600.0
     send_rate_per_s: float = 40.0
     guild_ready_timeout_s: float = 2.0
+    # not read from the environment: tests shorten them
+    http_timeout_s: float = 20.0  # a reminder DM request that takes longer is retried
+    database_check_s: float = 5.0  # how often the bot checks its database file is still there
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:

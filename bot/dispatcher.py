@@ -1,17 +1,39 @@
 """The reminder dispatcher: one background task that sends each day's due reminders.
 
 Loop: claim the due reminders from the store (one transaction inserts a send record per
-(subscription, local date) and moves the subscription on to its next local day), then
-send them through an injected async sender, paced under the global request rate, then sleep
-on the injected clock until the next due instant or until ``poke()``.
+(subscription, local date), stamps its first attempt and moves the subscription on to its
+next local day), then send them through an injected async sender, paced under the global
+request rate, then sleep on the injected clock until the next due instant or ``poke()``.
 
-Delivery guarantee: at-most-once. The claim is committed before the DM is sent, so a crash
-between the two leaves a send record in status ``claimed`` and the reminder is not retried:
-the member may miss one day's reminder but never gets two. (At-least-once would re-send after
-a crash, and a duplicate DM is exactly what members complain about; a missed stretch reminder
-costs little.) Reminders are claimed in batches of about a second of sending (50 to 250), so a crash
-loses at most that batch; its records stay ``claimed`` for the audit. Everything is rebuilt
-from the database on start; nothing lives only in memory.
+Delivery guarantee: exactly once, within the retry window. Every reminder DM carries a
+nonce made from the subscription and the local date (``Claim.nonce``), posted with
+``enforce_nonce``: Discord answers a repeat of that nonce, within its dedupe window of a
+few minutes, with the message the first request made, and makes no second one. So a send
+whose answer never came (a crash, a timeout, a 5xx after Discord stored the DM) is safe to
+retry with the same nonce, and it is retried:
+
+- in this process, with backoff, while the retry is within ``RETRY_WINDOW_S`` (2 minutes)
+  of the first attempt;
+- after a crash or a stop, by the next start: sends still 'claimed' whose first attempt is
+  within the window are taken over and retried with their nonce.
+
+The window, plus the 20-second request timeout, stays inside Discord's few minutes, so no
+retry can create a second DM. A send still unconfirmed when its window ends is given up and
+recorded 'abandoned': the member got the DM once or not at all, never twice. The first
+attempt is recorded in the claim, before any request; if the first request only goes out
+later (it waited for a slot, or every earlier request was refused before Discord could store
+anything: a 429, a connection that never opened), it is stamped again just before.
+
+Failures that are not ambiguous keep their old handling: closed DMs pause the subscription,
+an unknown user removes it, 429s are waited out, other refusals record 'failed'. Everything
+is rebuilt from the database on start; nothing lives only in memory.
+
+Database faults never end the loop in a traceback every few seconds: a fault that makes the
+file unusable (damaged, deleted, replaced: bot.dbfaults) stops the dispatcher after the store
+has reported it once; any other failure to claim is retried with a backoff that doubles up
+to 5 minutes, with one traceback for the first failure and one line for each later one.
+A subscription whose row cannot be scheduled is quarantined by the store (paused with a
+reason); the others go out.
 """
 
 from __future__ import annotations
@@ -19,20 +41,44 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time as _time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.clock import Clock
+from bot.dbfaults import DatabaseUnusable, DiskFull
+from bot.pacer import Pacer
 from bot.store import Claim, Store
 
 log = logging.getLogger(__name__)
+
+# How long after a reminder's first attempt it may still be retried with its nonce. Discord
+# deduplicates a nonce "in the past few minutes" (no figure is published); 2 minutes, plus the
+# 20 s a request may take, leaves room inside the lowest reading of "a few".
+RETRY_WINDOW_S = 120.0
+# A claim whose first request goes out later than this after its stamp is stamped again.
+STAMP_SLACK_S = 5.0
+# Claiming failures back off from 5 s, doubling, to at most 5 minutes.
+CLAIM_BACKOFF_S = (5.0, 300.0)
 
 DMS_CLOSED_REASON = "Your DMs are closed to this bot, so the daily reminder could not be sent."
 DMS_CLOSED_NOTICE = (
     "Your daily reminders are paused: I could not DM you (your DMs are closed to this "
     "server's members or to me). Open your DMs, then use /remind resume."
 )
+
+__all__ = [
+    "DMS_CLOSED_NOTICE",
+    "RETRY_WINDOW_S",
+    "DMsClosed",
+    "Dispatcher",
+    "Pacer",
+    "RateLimited",
+    "Rejected",
+    "SendError",
+    "Transient",
+    "UnknownRecipient",
+]
 
 
 class SendError(Exception):
@@ -48,7 +94,7 @@ class UnknownRecipient(SendError):
 
 
 class RateLimited(SendError):
-    """429: wait ``retry_after`` seconds and try again."""
+    """429: wait ``retry_after`` seconds and try again. Nothing was created."""
 
     def __init__(self, retry_after: float) -> None:
         super().__init__(f"rate limited for {retry_after:.2f}s")
@@ -56,7 +102,13 @@ class RateLimited(SendError):
 
 
 class Transient(SendError):
-    """5xx or a network error: retry with backoff while the reminder is within grace."""
+    """5xx or a network error: retry with backoff. ``maybe_sent``: the request may have
+    reached Discord and created the DM (a 5xx, a timeout); False when it cannot have (the
+    connection never opened, or the failure came before the message request)."""
+
+    def __init__(self, detail: str, *, maybe_sent: bool = True) -> None:
+        super().__init__(detail)
+        self.maybe_sent = maybe_sent
 
 
 class Rejected(SendError):
@@ -64,32 +116,7 @@ class Rejected(SendError):
 
 
 Sender = Callable[[Claim], Awaitable[int | None]]
-
-
-class Pacer:
-    """Starts requests at most ``rate`` a second, on a fixed schedule (real, monotonic time).
-
-    The schedule is kept even when a sleep overshoots (the event loop wakes on whole
-    milliseconds), with at most ``burst`` requests of catch-up, so the average rate is the
-    rate asked for and no one-second window holds more than rate + burst + 1 starts.
-    """
-
-    def __init__(self, rate_per_s: float, burst: int | None = None) -> None:
-        self.interval = 1.0 / rate_per_s if rate_per_s > 0 else 0.0
-        self.burst = burst if burst is not None else max(1, int(rate_per_s * 0.01))
-        self._next = 0.0
-        self._lock = asyncio.Lock()
-
-    async def wait(self) -> None:
-        if not self.interval:
-            return
-        async with self._lock:
-            now = _time.monotonic()
-            self._next = max(self._next, now - self.burst * self.interval)
-            slot = self._next
-            self._next = slot + self.interval
-            if slot > now:
-                await asyncio.sleep(slot - now)
+Result = tuple[int, str, datetime, str | None, int | None]
 
 
 class Dispatcher:
@@ -107,13 +134,15 @@ class Dispatcher:
         max_in_flight: int = 50,
         max_idle_s: float = 300.0,
         backoff_s: tuple[float, ...] = (1.0, 2.0, 5.0, 15.0, 60.0, 300.0),
+        retry_window_s: float = RETRY_WINDOW_S,
     ) -> None:
         self.store = store
         self.sender = sender
         self.clock = clock
         self.grace = timedelta(seconds=grace_s)
+        self.window = timedelta(seconds=retry_window_s)
         self.pacer = Pacer(rate_per_s)
-        # a claim covers about a second of sending: it bounds what a crash can lose
+        # a claim covers about a second of sending
         self.batch = batch or min(250, max(50, int(rate_per_s)))
         self.max_idle = timedelta(seconds=max_idle_s)
         self.backoff = backoff_s
@@ -121,13 +150,26 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._sends: set[asyncio.Task[None]] = set()
+        self._waiting: set[asyncio.Task[Any]] = set()  # sends asleep before a retry
         self._in_flight = 0  # counted by hand: a done task leaves _sends only a tick later
         self.counts = dict.fromkeys(
-            ("sent", "failed", "skipped", "paused", "removed", "retried"), 0
+            (
+                "sent",
+                "failed",
+                "skipped",
+                "paused",
+                "removed",
+                "retried",
+                "abandoned",
+                "recovered",
+                "quarantined",
+            ),
+            0,
         )
-        self._results: list[tuple[int, str, datetime, str | None, int | None]] = []
+        self._results: list[Result] = []
         self.idle = asyncio.Event()  # set while the loop sleeps with nothing in flight
         self._sleeping = False
+        self._claim_failures = 0
 
     def start(self) -> None:
         if self._task is None or self._task.done():
@@ -143,12 +185,16 @@ class Dispatcher:
             self.idle.set()
 
     async def stop(self, drain_s: float = 5.0) -> None:
-        """Stop claiming; give in-flight sends ``drain_s`` to finish, then cancel them."""
+        """Stop claiming; give requests in flight ``drain_s`` to finish, then cancel them.
+        Sends waiting for a retry are cancelled at once. Either way they stay 'claimed', and
+        the next start retries them with their nonce (within the window)."""
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        for t in self._waiting & self._sends:
+            t.cancel()
         if self._sends:
             _done, pending = await asyncio.wait(set(self._sends), timeout=drain_s)
             for t in pending:
@@ -156,8 +202,10 @@ class Dispatcher:
             await asyncio.gather(*pending, return_exceptions=True)
         try:
             await self.flush()
-        except Exception:
-            log.exception("reminder dispatcher: could not record the last sends")
+        except DatabaseUnusable:
+            pass  # reported by the store; the next start finds these sends 'claimed'
+        except Exception as exc:
+            log.warning("reminder dispatcher: could not record the last sends: %s", exc)
 
     @property
     def running(self) -> bool:
@@ -171,72 +219,145 @@ class Dispatcher:
         if result.skipped:
             self.counts["skipped"] += result.skipped
             log.info("skipped %d reminders that were more than the grace late", result.skipped)
+        for q in result.quarantined:
+            self.counts["quarantined"] += 1
+            log.warning(
+                "subscription %s (user %s) is paused with a reason, its row cannot be "
+                "scheduled: %s",
+                q.subscription_id,
+                q.user_id,
+                q.problem,
+            )
         for claim in result.claims:
-            await self._slots.acquire()
-            await self.pacer.wait()
-            task = asyncio.create_task(self._deliver(claim), name=f"reminder-{claim.send_id}")
-            self._in_flight += 1
-            self._sends.add(task)
-            task.add_done_callback(self._sends.discard)
-        return len(result.claims) + result.skipped
+            await self._start(claim, recovered=False)
+        return len(result.claims) + result.skipped + len(result.quarantined)
+
+    async def recover(self) -> int:
+        """Take over the sends a stopped process left unconfirmed; retry those within the
+        window with their nonce. Returns how many are being retried."""
+        claims, abandoned = await self.store.recover_unconfirmed(
+            now=self.clock.now(), window=self.window
+        )
+        if abandoned:
+            self.counts["abandoned"] += abandoned
+            log.warning(
+                "%d reminders claimed before a stop were never confirmed within the %.0f s "
+                "retry window; recorded as abandoned",
+                abandoned,
+                self.window.total_seconds(),
+            )
+        if claims:
+            self.counts["recovered"] += len(claims)
+            log.info("retrying %d unconfirmed reminders with their nonce", len(claims))
+        for claim in claims:
+            await self._start(claim, recovered=True)
+        return len(claims)
+
+    async def _start(self, claim: Claim, *, recovered: bool) -> None:
+        await self._slots.acquire()
+        await self.pacer.wait()
+        task = asyncio.create_task(
+            self._deliver(claim, recovered), name=f"reminder-{claim.send_id}"
+        )
+        self._in_flight += 1
+        self._sends.add(task)
+        task.add_done_callback(self._sends.discard)
 
     async def _run(self) -> None:
-        while True:
-            self._wake.clear()
-            claimed = 0
-            try:
-                claimed = await self.run_once()
-                if claimed >= self.batch:
-                    continue
-                nxt = await self.store.next_due_time()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("reminder dispatcher: claiming failed; retrying shortly")
-                nxt = self.clock.now() + timedelta(seconds=5)
-            with contextlib.suppress(Exception):
-                await self.flush()
-                if claimed:
-                    await self.store.checkpoint()  # now, rather than in a later claim's commit
-            cap = self.clock.now() + self.max_idle
-            until = cap if nxt is None else min(nxt, cap)
+        recovered = False
+        try:
+            while True:
+                self._wake.clear()
+                claimed = 0
+                try:
+                    self.store.check_file()
+                    if not recovered:
+                        await self.recover()
+                        recovered = True
+                    claimed = await self.run_once()
+                    self._claim_failures = 0
+                    if claimed >= self.batch:
+                        continue
+                    nxt = await self.store.next_due_time()
+                except asyncio.CancelledError:
+                    raise
+                except DatabaseUnusable as exc:
+                    log.info("reminder dispatcher stopped: %s", exc.problem)  # reported once
+                    return
+                except Exception as exc:
+                    nxt = self.clock.now() + timedelta(seconds=self._claim_failed(exc))
+                with contextlib.suppress(Exception):
+                    await self.flush()
+                    if claimed:
+                        await self.store.checkpoint()  # now, rather than in a later commit
+                cap = self.clock.now() + self.max_idle
+                until = cap if nxt is None else min(nxt, cap)
+                self._sleeping = True
+                self._update_idle()
+                try:
+                    await self.clock.sleep_until(until, self._wake)
+                finally:
+                    self._sleeping = False
+                    self.idle.clear()
+        finally:
             self._sleeping = True
-            self._update_idle()
-            try:
-                await self.clock.sleep_until(until, self._wake)
-            finally:
-                self._sleeping = False
-                self.idle.clear()
+            self.idle.set()  # nobody waits for a loop that has ended
+
+    def _claim_failed(self, exc: Exception) -> float:
+        """Log a failure to claim (a traceback only for the first in a row); the delay."""
+        self._claim_failures += 1
+        n = self._claim_failures
+        first, cap = CLAIM_BACKOFF_S
+        delay = min(cap, first * 2 ** (n - 1))
+        if isinstance(exc, DiskFull):
+            log.warning("reminder dispatcher: %s; claiming again in %.0f s", exc, delay)
+        elif n == 1:
+            log.exception("reminder dispatcher: claiming failed; trying again in %.0f s", delay)
+        else:
+            log.warning(
+                "reminder dispatcher: claiming failed %d times in a row (%s: %s); next try in "
+                "%.0f s",
+                n,
+                type(exc).__name__,
+                str(exc)[:200],
+                delay,
+            )
+        return delay
 
     async def wait_idle(self) -> None:
         """Wait until every in-flight send has finished and the loop is asleep (for tests)."""
         await self.idle.wait()
 
-    async def _deliver(self, claim: Claim) -> None:
+    async def _deliver(self, claim: Claim, recovered: bool) -> None:
         try:
-            await self._attempt(claim)
+            await self._attempt(claim, recovered)
         except asyncio.CancelledError:
             raise
+        except DatabaseUnusable:
+            pass  # reported by the store; the send stays 'claimed'
         except Exception:
             log.exception("reminder %s: unexpected error; recorded as failed", claim.send_id)
-            with contextlib.suppress(Exception):
-                await self.store.finish_send(
-                    claim.send_id, status="failed", at=self.clock.now(), detail="error"
-                )
-            self.counts["failed"] += 1
+            self._record(claim, "failed", "error")
         finally:
             self._slots.release()
             self._in_flight -= 1
             last = not self._in_flight
             if last or len(self._results) >= 100:
-                try:
-                    await self.flush()
-                except Exception:
-                    log.exception("reminder dispatcher: recording sends failed; will retry")
+                await self._flush_quietly()
             self._update_idle()
 
+    async def _flush_quietly(self) -> None:
+        try:
+            await self.flush()
+        except DatabaseUnusable:
+            pass
+        except DiskFull as exc:
+            log.warning("reminder dispatcher: recording sends failed (%s); kept, will retry", exc)
+        except Exception:
+            log.exception("reminder dispatcher: recording sends failed; kept, will retry")
+
     async def flush(self) -> None:
-        """Write the outcomes of finished sends in one transaction."""
+        """Write the outcomes of finished sends in one transaction (kept if that fails)."""
         if not self._results:
             return
         batch, self._results = self._results, []
@@ -246,36 +367,56 @@ class Dispatcher:
             self._results[:0] = batch
             raise
 
-    async def _attempt(self, claim: Claim) -> None:
+    def _record(
+        self, claim: Claim, status: str, detail: str | None = None, message_id: int | None = None
+    ) -> None:
+        # written in batches (see flush): a crash before the write leaves it 'claimed', and
+        # the next start retries it with its nonce
+        self._results.append((claim.send_id, status, self.clock.now(), detail, message_id))
+        self.counts[status] += 1
+        if status in ("failed", "abandoned"):
+            log.warning("reminder %s: %s: %s", claim.send_id, status, detail)
+
+    async def _attempt(self, claim: Claim, recovered: bool) -> None:
+        first = claim.first_attempt or self.clock.now()
+        maybe_sent = recovered  # after a crash, a request may have gone out
         failures = 0
         limited = 0
+
+        def give_up(detail: str) -> None:
+            self._record(claim, "abandoned" if maybe_sent else "failed", detail[:200])
+
         while True:
+            now = self.clock.now()
+            if maybe_sent and now - first >= self.window:
+                give_up(f"unconfirmed after the {self.window.total_seconds():.0f} s retry window")
+                return
+            if not maybe_sent and (now - first).total_seconds() > STAMP_SLACK_S:
+                await self.store.stamp_attempt(claim.send_id, now)  # before the request
+                first = now
             try:
                 message_id = await self.sender(claim)
             except RateLimited as exc:
                 limited += 1
                 if limited > 20:
-                    await self._give_up(claim, f"rate limited {limited} times")
+                    give_up(f"rate limited {limited} times")
                     return
-                await self._sleep(exc.retry_after)
+                await self._wait(self._sleep(exc.retry_after))
                 await self.pacer.wait()  # a retry is a request like any other
                 continue
             except DMsClosed:
-                now = self.clock.now()
-                await self.store.finish_send(
-                    claim.send_id, status="failed", at=now, detail="dms closed"
-                )
+                self._record(claim, "failed", "dms closed")
                 await self.store.pause_subscription(
                     claim.subscription_id,
                     reason=DMS_CLOSED_REASON,
                     notice=DMS_CLOSED_NOTICE,
-                    at=now,
+                    at=self.clock.now(),
                 )
                 self.counts["paused"] += 1
                 log.info("reminder %s: DMs closed; subscription paused", claim.send_id)
                 return
             except Rejected as exc:
-                await self._give_up(claim, f"rejected: {exc}")
+                give_up(f"rejected: {exc}")
                 return
             except UnknownRecipient:
                 await self.store.delete_subscription(claim.subscription_id)
@@ -284,27 +425,36 @@ class Dispatcher:
                 return
             except (Transient, TimeoutError, OSError) as exc:
                 failures += 1
+                maybe_sent = maybe_sent or getattr(exc, "maybe_sent", True)
                 delay = self.backoff[min(failures - 1, len(self.backoff) - 1)]
                 retry_at = self.clock.now() + timedelta(seconds=delay)
+                if maybe_sent and retry_at - first >= self.window:
+                    window = self.window.total_seconds()
+                    give_up(
+                        f"unconfirmed after {failures} tries ({exc}) in the {window:.0f} s "
+                        "retry window"
+                    )
+                    return
                 if failures > len(self.backoff) or retry_at - claim.due > self.grace:
-                    await self._give_up(claim, f"gave up after {failures} tries: {exc}")
+                    give_up(f"gave up after {failures} tries: {exc}")
                     return
                 log.info("reminder %s: %s; retrying in %.0fs", claim.send_id, exc, delay)
                 self.counts["retried"] += 1
-                await self.clock.sleep_until(retry_at)
+                await self._wait(self.clock.sleep_until(retry_at))
                 await self.pacer.wait()
                 continue
-            # written in batches (see flush): a crash before the write leaves it 'claimed'
-            self._results.append((claim.send_id, "sent", self.clock.now(), None, message_id))
-            self.counts["sent"] += 1
+            self._record(claim, "sent", message_id=message_id)
             return
 
-    async def _give_up(self, claim: Claim, detail: str) -> None:
-        await self.store.finish_send(
-            claim.send_id, status="failed", at=self.clock.now(), detail=detail[:200]
-        )
-        self.counts["failed"] += 1
-        log.warning("reminder %s: %s", claim.send_id, detail)
+    async def _wait(self, sleep: Awaitable[None]) -> None:
+        """Sleep before a retry; stop() cancels a send asleep here without a drain."""
+        task = asyncio.current_task()
+        assert task is not None
+        self._waiting.add(task)
+        try:
+            await sleep
+        finally:
+            self._waiting.discard(task)
 
     async def _sleep(self, seconds: float) -> None:
         # a 429's retry_after is about Discord's real-time buckets, not the schedule clock

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import discord
 from discord.ui import DynamicItem
 
+from bot.dbfaults import DiskFull, StoreError
 from bot.knowledge import TOPICS, FaqEntry, Knowledge
 from bot.replies import Reply, answer_reply
 
@@ -46,6 +48,7 @@ COLOURS: dict[str, discord.Colour] = {
 }
 DISCLAIMER_FIELD = "Please note"
 ERROR_TEXT = "Sorry, something went wrong on my side. Please try again in a moment."
+DISK_FULL_TEXT = "Sorry, I couldn't save that: my storage is full. Please try again later."
 FAQ_HINT = "Browse everything the guide covers with /faq."
 
 _ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
@@ -202,10 +205,20 @@ async def send_ephemeral(interaction: discord.Interaction, text: str = "", **kwa
 async def report_failure(
     interaction: discord.Interaction, what: str, error: BaseException | None = None
 ) -> None:
-    """Log the traceback (of ``error``, else the current one) and tell the member briefly."""
-    log.error("%s failed", what, exc_info=error or True)
+    """Log the traceback (of ``error``, else the current one) and tell the member briefly.
+
+    A database fault is logged in one line instead: it says all there is to say.
+    """
+    exc = error if error is not None else sys.exc_info()[1]
+    text = ERROR_TEXT
+    if isinstance(exc, StoreError):
+        log.warning("%s failed: %s", what, exc)
+        if isinstance(exc, DiskFull):
+            text = DISK_FULL_TEXT
+    else:
+        log.error("%s failed", what, exc_info=error or True)
     try:
-        await send_ephemeral(interaction, ERROR_TEXT)
+        await send_ephemeral(interaction, text)
     except discord.HTTPException:
         log.warning("could not send the error message for %s", what)
 

@@ -13,6 +13,9 @@ import discord
 
 from bot.app import RunClubBot, create_bot
 from bot.config import ConfigError, Settings
+from bot.dbfaults import StoreError
+from bot.redact import protect_logging
+from bot.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -27,16 +30,33 @@ def _token(settings: Settings) -> str:
 
 def _setup_logging(settings: Settings) -> None:
     discord.utils.setup_logging(level=logging.getLevelName(settings.log_level))
+    protect_logging(settings.token)  # no token or Authorization header in any line
 
 
 async def run(settings: Settings) -> int:
     """Connect and answer until SIGTERM or SIGINT, then close Discord and the database.
 
-    If the message content intent is not enabled in the developer portal, the bot runs
-    without it: it then answers mentions, DMs and slash commands only.
+    The database is opened and checked first, before anything talks to Discord: if it
+    cannot be used, one line says why (naming DATABASE_PATH) and the exit code is 1, as it
+    is when the database fails while the bot runs. If the message content intent is not
+    enabled in the developer portal, the bot runs without it: it then answers mentions,
+    DMs and slash commands only.
     """
     token = _token(settings)
     _setup_logging(settings)
+    try:
+        store = await Store.open(settings.database_path)
+    except StoreError as exc:
+        log.error("%s", exc)
+        return 1
+    try:
+        return await _run_with(settings, token, store)
+    finally:
+        await store.close()
+        log.info("Closed the database")
+
+
+async def _run_with(settings: Settings, token: str, store: Store) -> int:
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     installed = []
@@ -48,7 +68,7 @@ async def run(settings: Settings) -> int:
             pass
     try:
         for message_content in (True, False):
-            bot = create_bot(settings, message_content=message_content)
+            bot = create_bot(settings, message_content=message_content, store=store)
             try:
                 return await _run_until_stopped(bot, token, stop)
             except discord.PrivilegedIntentsRequired:
@@ -76,12 +96,12 @@ async def _run_until_stopped(bot: RunClubBot, token: str, stop: asyncio.Event) -
             stopping.cancel()
         if running in done:
             running.result()  # raises what ended the connection
-            return 0
+            return 1 if bot.fatal_error else 0
         log.info("Shutting down on a stop signal")
         await bot.close()
         await running
-        log.info("Closed the Discord connection and the database")
-        return 0
+        log.info("Closed the Discord connection")
+        return 1 if bot.fatal_error else 0
 
 
 async def sync(settings: Settings, guild_id: int | None) -> int:
@@ -91,17 +111,25 @@ async def sync(settings: Settings, guild_id: int | None) -> int:
     """
     token = _token(settings)
     _setup_logging(settings)
-    bot = create_bot(settings)
-    async with bot:
-        await bot.login(token)
-        if guild_id is None:
-            synced = await bot.tree.sync()
-            where = "globally"
-        else:
-            guild = discord.Object(guild_id)
-            bot.tree.copy_global_to(guild=guild)
-            synced = await bot.tree.sync(guild=guild)
-            where = f"to server {guild_id}"
+    try:
+        store = await Store.open(settings.database_path)
+    except StoreError as exc:
+        log.error("%s", exc)
+        return 1
+    try:
+        bot = create_bot(settings, store=store)
+        async with bot:
+            await bot.login(token)
+            if guild_id is None:
+                synced = await bot.tree.sync()
+                where = "globally"
+            else:
+                guild = discord.Object(guild_id)
+                bot.tree.copy_global_to(guild=guild)
+                synced = await bot.tree.sync(guild=guild)
+                where = f"to server {guild_id}"
+    finally:
+        await store.close()
     names = ", ".join(f"/{c.name}" for c in sorted(synced, key=lambda c: c.name))
     print(f"Registered {len(synced)} commands {where}: {names}")
     return 0

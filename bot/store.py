@@ -6,104 +6,57 @@ Done / Skip presses behind a streak. Times are stored as epoch seconds (UTC) and
 as ISO text; every method takes and returns timezone-aware datetimes.
 
 A send record is unique per (subscription, local date): whoever inserts it owns that day's
-reminder, so two processes can never both send it.
+reminder, so two processes can never both claim it. It keeps when its first request could
+have gone out (the retry window of bot.dispatcher runs from then); the DM carries a nonce
+made from the subscription and the local date, so Discord itself refuses a second one.
+
+Faults (bot.dbfaults): opening checks the file (it opens, it is a database, quick_check
+passes, its schema is not newer than this release, it can be written) and refuses with one
+line naming DATABASE_PATH. While running, every write first checks that the path still names
+the file that was opened; a deleted or replaced file, or a damaged one, is fatal: the store
+reports it once through ``on_fatal`` and refuses further writes. A full disk raises DiskFull
+and writes nothing, so the caller keeps its data and tries again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import os
 import re
+import sqlite3
+import threading
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NoReturn
+from zoneinfo import ZoneInfoNotFoundError
 
 import aiosqlite
 
-from bot.schedule import next_due, resolve_zone
-
-MIGRATIONS: tuple[str, ...] = (
-    # 1: everything the first release needs
-    """
-    CREATE TABLE guild_channels (
-        guild_id   INTEGER NOT NULL,
-        channel_id INTEGER NOT NULL,
-        added_at   REAL NOT NULL,
-        PRIMARY KEY (guild_id, channel_id)
-    );
-    CREATE TABLE questions (
-        id         INTEGER PRIMARY KEY,
-        guild_id   INTEGER,
-        user_id    INTEGER NOT NULL,
-        question   TEXT NOT NULL,
-        normalised TEXT NOT NULL,
-        kind       TEXT NOT NULL CHECK (kind IN ('answer', 'suggest', 'none', 'urgent')),
-        entry      TEXT,
-        at         REAL NOT NULL
-    );
-    CREATE INDEX questions_at ON questions (at);
-    CREATE INDEX questions_user ON questions (user_id);
-    CREATE TABLE feedback (
-        message_id INTEGER NOT NULL,
-        user_id    INTEGER NOT NULL,
-        entry      TEXT,
-        helpful    INTEGER NOT NULL CHECK (helpful IN (0, 1)),
-        at         REAL NOT NULL,
-        PRIMARY KEY (message_id, user_id)
-    );
-    CREATE INDEX feedback_user ON feedback (user_id);
-    CREATE INDEX feedback_at ON feedback (at);
-    CREATE TABLE subscriptions (
-        id              INTEGER PRIMARY KEY,
-        user_id         INTEGER NOT NULL UNIQUE,
-        dm_channel_id   INTEGER,
-        local_time      TEXT NOT NULL,
-        tz              TEXT NOT NULL,
-        routine         TEXT NOT NULL CHECK (routine IN ('stretches', 'core', 'both')),
-        status          TEXT NOT NULL CHECK (status IN ('active', 'paused')),
-        pause_reason    TEXT,
-        created_at      REAL NOT NULL,
-        updated_at      REAL NOT NULL,
-        next_due_utc    REAL NOT NULL,
-        next_local_date TEXT NOT NULL
-    );
-    CREATE INDEX subscriptions_due ON subscriptions (next_due_utc) WHERE status = 'active';
-    CREATE TABLE sends (
-        id              INTEGER PRIMARY KEY,
-        subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
-        user_id         INTEGER NOT NULL,
-        local_date      TEXT NOT NULL,
-        due_utc         REAL NOT NULL,
-        status          TEXT NOT NULL CHECK (status IN ('claimed', 'sent', 'failed', 'skipped')),
-        claim_token     TEXT,
-        detail          TEXT,
-        message_id      INTEGER,
-        at              REAL NOT NULL,
-        UNIQUE (subscription_id, local_date)
-    );
-    CREATE INDEX sends_token ON sends (claim_token);
-    CREATE INDEX sends_user ON sends (user_id);
-    CREATE TABLE notices (
-        id      INTEGER PRIMARY KEY,
-        user_id INTEGER NOT NULL,
-        text    TEXT NOT NULL,
-        at      REAL NOT NULL
-    );
-    CREATE INDEX notices_user ON notices (user_id);
-    CREATE TABLE routine_log (
-        user_id    INTEGER NOT NULL,
-        local_date TEXT NOT NULL,
-        action     TEXT NOT NULL CHECK (action IN ('done', 'skip')),
-        at         REAL NOT NULL,
-        PRIMARY KEY (user_id, local_date)
-    );
-    """,
+from bot.dbfaults import (
+    DatabaseUnusable,
+    FileIdentity,
+    StoreError,
+    damaged,
+    describe,
+    folder_problem,
+    is_fatal,
+    moved_away,
+    newer_schema,
 )
+from bot.migrations import MIGRATIONS
+from bot.schedule import ZoneError, next_due, resolve_zone
 
-SEND_STATUSES = ("claimed", "sent", "failed", "skipped")
+__all__ = ["MIGRATIONS", "Claim", "ClaimResult", "Store", "Subscription"]
+
+log = logging.getLogger(__name__)
+
+SEND_STATUSES = ("claimed", "sent", "failed", "skipped", "abandoned")
 _PUNCT = re.compile(r"[^\w\s']+")
 _SPACE = re.compile(r"\s+")
 
@@ -163,9 +116,30 @@ class Subscription:
     next_local_date: date
 
 
+def _base36(n: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if not n:
+            return out
+
+
+def reminder_nonce(subscription_id: int, day: date) -> str:
+    """The Discord nonce of one day's reminder: 'r', the subscription id in base 36, then the
+    local date as YYYYMMDD. Deterministic, so a retry after a crash repeats it; at most 22
+    characters for any 63-bit id (Discord allows 25)."""
+    return f"r{_base36(subscription_id)}{day:%Y%m%d}"
+
+
 @dataclass(frozen=True)
 class Claim:
-    """One day's reminder that this process now owns and must send (or give up on)."""
+    """One day's reminder that this process now owns and must send (or give up on).
+
+    ``first_attempt``: the earliest instant a request for it may have gone out (recorded
+    before any request does); None for a DM that is not a daily reminder (/remind test).
+    """
 
     send_id: int
     subscription_id: int
@@ -174,12 +148,80 @@ class Claim:
     routine: str
     local_date: date
     due: datetime
+    first_attempt: datetime | None = None
+
+    @property
+    def nonce(self) -> str:
+        return reminder_nonce(self.subscription_id, self.local_date)
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    """A subscription the dispatcher could not schedule (its row fails), paused with a reason."""
+
+    subscription_id: int
+    user_id: int
+    problem: str
 
 
 @dataclass(frozen=True)
 class ClaimResult:
     claims: list[Claim]
     skipped: int
+    quarantined: tuple[Quarantined, ...] = ()
+
+
+QUARANTINE_REASON = (
+    "Your reminder settings could not be read (for example, your time zone is not known on "
+    "the bot's machine any more)."
+)
+QUARANTINE_NOTICE = (
+    "Your daily reminders are paused: I could not work out your next reminder time (your "
+    "time zone may not be known on my machine any more). Use /remind subscribe to set them "
+    "up again."
+)
+ABANDONED_DETAIL = "unconfirmed after the retry window; the DM may or may not have arrived"
+
+
+def _plan(
+    now: datetime, grace: timedelta, lt: str, tz: str, due_ts: float, ldate: str
+) -> tuple[list[tuple[str, float, str]], float, str]:
+    """One due row's send records [(local date, due, status)] and its next (due, local date).
+
+    Raises for a row that cannot be scheduled (unknown zone, damaged time or date).
+    """
+    local_time = time.fromisoformat(lt)
+    day = date.fromisoformat(ldate)
+    zone = resolve_zone(tz)
+    out: list[tuple[str, float, str]] = []
+    if now.timestamp() - due_ts <= grace.total_seconds():
+        out.append((str(day), due_ts, "claimed"))
+    else:
+        out.append((str(day), due_ts, "skipped"))
+        late_due, late_day = next_due(local_time, zone, now - grace)
+        if late_due <= now:
+            out.append((str(late_day), late_due.timestamp(), "claimed"))
+    nxt, nday = next_due(local_time, zone, now)
+    return out, nxt.timestamp(), str(nday)
+
+
+async def _worker_stopped(db: aiosqlite.Connection) -> None:
+    """After a failed connect, aiosqlite stops its worker thread without waiting for it; if the
+    event loop closed first, the thread would print a traceback as the process exits."""
+    thread = getattr(db, "_thread", None)
+    if isinstance(thread, threading.Thread) and thread.is_alive():
+        await asyncio.to_thread(thread.join, 5.0)
+
+
+def _absolute(path: Path | str) -> Path:
+    return Path(os.path.abspath(path))
+
+
+def _row_problem(exc: Exception, tz: str) -> str:
+    """For the log: what was wrong with a subscription row (no member text in it)."""
+    if isinstance(exc, ZoneError | ZoneInfoNotFoundError):
+        return f"time zone {tz[:60]!r} is not known on this machine"
+    return f"{type(exc).__name__}: {str(exc)[:120]}"
 
 
 _SUB_COLS = (
@@ -206,6 +248,9 @@ def _sub(row: Iterable[Any]) -> Subscription:
     )
 
 
+FatalHandler = Callable[[StoreError], None]
+
+
 class Store:
     """All reads and writes of the bot's database. Create with ``await Store.open(path)``."""
 
@@ -213,12 +258,29 @@ class Store:
         self.db = db
         self.path = path
         self._lock = asyncio.Lock()
+        self._identity: FileIdentity | None = None
+        self.fatal: DatabaseUnusable | None = None  # set once the file must not be used
+        self.on_fatal: FatalHandler | None = None  # told once; logs the error when None
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(path, isolation_level=None)
+        """Open (creating if needed), check and migrate the database at ``path``.
+
+        Raises DatabaseUnusable with one line naming DATABASE_PATH when the folder or file
+        cannot be created, opened or written, the file is not a database or is damaged
+        (PRAGMA quick_check), or its schema is newer than this release knows.
+        """
+        path = _absolute(path)  # error messages name the absolute path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise folder_problem(path, exc) from exc
+        db = aiosqlite.connect(path, isolation_level=None)
+        try:
+            await db
+        except sqlite3.Error as exc:
+            await _worker_stopped(db)
+            raise describe(exc, path) from exc
         try:
             await db.execute("PRAGMA busy_timeout = 10000")
             await db.execute("PRAGMA journal_mode = WAL")
@@ -228,7 +290,13 @@ class Store:
             # commit rarely pays for one; this is the backstop
             await db.execute("PRAGMA wal_autocheckpoint = 10000")
             store = cls(db, path)
+            await store._quick_check()
             await store._migrate()
+            await store._probe_write()
+            store._identity = FileIdentity.of(path)
+        except sqlite3.Error as exc:
+            await db.close()
+            raise describe(exc, path) from exc
         except BaseException:
             await db.close()
             raise
@@ -237,7 +305,16 @@ class Store:
     async def close(self) -> None:
         await self.db.close()
 
+    async def _quick_check(self) -> None:
+        rows = await self._raw_all("PRAGMA quick_check(3)")
+        problems = [str(r[0]) for r in rows if r[0] != "ok"]
+        if problems:
+            raise damaged(self.path, f"quick_check: {'; '.join(problems)}")
+
     async def _migrate(self) -> None:
+        (found,) = await self._raw_one("PRAGMA user_version")
+        if found > len(MIGRATIONS):
+            raise newer_schema(self.path, found, len(MIGRATIONS))
         for version, script in enumerate(MIGRATIONS, start=1):
             async with self._tx() as db:
                 async with db.execute("PRAGMA user_version") as cur:
@@ -250,6 +327,50 @@ class Store:
                         await db.execute(statement)
                 await db.execute(f"PRAGMA user_version = {version}")
 
+    async def _probe_write(self) -> None:
+        """A read-only file opens and reads fine; find out now, not at the first reminder."""
+        async with self._tx() as db:
+            await db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+
+    # -- faults ---------------------------------------------------------------------------
+
+    def check_file(self) -> None:
+        """Raise (once reported) if the path no longer names the file this store opened."""
+        if self.fatal is not None:
+            raise self.fatal
+        if self._identity is None:
+            return
+        gone = moved_away(self.path, self._identity)
+        if gone is not None:
+            raise self._fail(gone)
+
+    def _fail(self, error: DatabaseUnusable) -> DatabaseUnusable:
+        """Record a fatal fault, report it once, and return it for the caller to raise."""
+        if self.fatal is None:
+            self.fatal = error
+            if self.on_fatal is not None:
+                self.on_fatal(error)
+            else:
+                log.error("%s", error)
+        return self.fatal
+
+    def _translate(self, exc: sqlite3.Error) -> Exception:
+        """The exception to raise instead of a SQLite one met while the bot runs."""
+        if self._identity is None:  # still opening: Store.open describes it
+            return exc
+        error = describe(exc, self.path)
+        if is_fatal(exc) and isinstance(error, DatabaseUnusable):
+            return self._fail(error)
+        if not isinstance(error, DatabaseUnusable):  # DiskFull: the caller tries again
+            return error
+        return exc  # busy, locked, I/O...: the caller backs off
+
+    def _reraise(self, exc: sqlite3.Error) -> NoReturn:
+        error = self._translate(exc)
+        if error is exc:
+            raise exc
+        raise error from exc
+
     async def checkpoint(self) -> None:
         """Copy the write-ahead log into the database file, if no reader is in the way."""
         await self._one("PRAGMA wal_checkpoint(PASSIVE)")
@@ -260,15 +381,25 @@ class Store:
 
     @asynccontextmanager
     async def _tx(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction at a time on this connection; BEGIN IMMEDIATE locks the file."""
+        """One write transaction at a time on this connection; BEGIN IMMEDIATE locks the file.
+
+        First checks that the path still names the opened file. SQLite errors come out
+        translated (see ``_translate``): DiskFull, or DatabaseUnusable once reported.
+        """
         async with self._lock:
-            await self.db.execute("BEGIN IMMEDIATE")
+            self.check_file()
             try:
-                yield self.db
-            except BaseException:
-                await self.db.execute("ROLLBACK")
-                raise
-            await self.db.execute("COMMIT")
+                await self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.db
+                    await self.db.execute("COMMIT")
+                except BaseException:
+                    # SQLite has already rolled back after some errors (SQLITE_FULL)
+                    with contextlib.suppress(sqlite3.OperationalError):
+                        await self.db.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                self._reraise(exc)
 
     async def _raw_one(self, sql: str, params: Iterable[Any] = ()) -> Any:
         async with self.db.execute(sql, tuple(params)) as cur:
@@ -282,11 +413,17 @@ class Store:
     # begins a write would pin an old snapshot, and SQLite then refuses the write at once.
     async def _one(self, sql: str, params: Iterable[Any] = ()) -> Any:
         async with self._lock:
-            return await self._raw_one(sql, params)
+            try:
+                return await self._raw_one(sql, params)
+            except sqlite3.Error as exc:
+                self._reraise(exc)
 
     async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
         async with self._lock:
-            return await self._raw_all(sql, params)
+            try:
+                return await self._raw_all(sql, params)
+            except sqlite3.Error as exc:
+                self._reraise(exc)
 
     # -- answer channels ------------------------------------------------------------------
 
@@ -536,11 +673,17 @@ class Store:
         A reminder due more than ``grace`` ago is recorded as skipped; if the member's time
         came round again within the grace window (after downtime), that one is claimed.
         Only the send records this call inserted are returned, so a reminder claimed by
-        another process (or already sent today) is never returned twice.
+        another process (or already sent today) is never returned twice. A claimed record's
+        first attempt is ``now``: no request for it can have gone out before.
+
+        A row that cannot be scheduled (a time zone this machine does not know, a damaged
+        time or date) is quarantined: paused with a reason and a notice for the member, in
+        the same transaction, so it neither blocks the others nor comes back every loop.
         """
         t_now = _ts(now)
         token = uuid.uuid4().hex
         skipped = 0
+        quarantined: list[Quarantined] = []
         async with self._tx() as db:
             rows = await self._raw_all(
                 "SELECT id, user_id, local_time, tz, next_due_utc, next_local_date"
@@ -553,39 +696,87 @@ class Store:
             inserts: list[tuple[Any, ...]] = []
             updates: list[tuple[Any, ...]] = []
             for sid, uid, lt, tz, due_ts, ldate in rows:
-                local_time = time.fromisoformat(lt)
-                if t_now - due_ts <= grace.total_seconds():
-                    inserts.append((sid, uid, ldate, due_ts, "claimed", token, None, t_now))
-                else:
-                    skipped += 1
-                    inserts.append((sid, uid, ldate, due_ts, "skipped", None, "late", t_now))
-                    late_due, late_day = next_due(local_time, tz, now - grace)
-                    if late_due <= now:
-                        inserts.append(
-                            (sid, uid, str(late_day), _ts(late_due), "claimed", token, None, t_now)
-                        )
-                nxt, nday = next_due(local_time, tz, now)
-                updates.append((nxt.timestamp(), str(nday), sid))
+                try:
+                    rows_for, nxt, nday = _plan(now, grace, lt, tz, float(due_ts), ldate)
+                except Exception as exc:  # one bad row must not stop everyone's reminders
+                    quarantined.append(Quarantined(sid, uid, _row_problem(exc, tz)))
+                    continue
+                for day, due, status in rows_for:
+                    if status == "claimed":
+                        inserts.append((sid, uid, day, due, status, token, None, t_now, t_now))
+                    else:
+                        skipped += 1
+                        inserts.append((sid, uid, day, due, status, None, "late", t_now, None))
+                updates.append((nxt, nday, sid))
             await db.executemany(
                 "INSERT OR IGNORE INTO sends (subscription_id, user_id, local_date, due_utc,"
-                " status, claim_token, detail, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " status, claim_token, detail, at, first_attempt_utc)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 inserts,
             )
             await db.executemany(
                 "UPDATE subscriptions SET next_due_utc = ?, next_local_date = ? WHERE id = ?",
                 updates,
             )
-            claimed = await self._raw_all(
-                "SELECT s.id, s.subscription_id, s.user_id, b.dm_channel_id, b.routine,"
-                " s.local_date, s.due_utc FROM sends s JOIN subscriptions b"
-                " ON b.id = s.subscription_id WHERE s.claim_token = ? ORDER BY s.due_utc, s.id",
-                (token,),
-            )
-        claims = [
-            Claim(i, sid, uid, dm, routine, date.fromisoformat(d), _dt(due))  # type: ignore[arg-type]
-            for i, sid, uid, dm, routine, d, due in claimed
+            for q in quarantined:
+                await db.execute(
+                    "UPDATE subscriptions SET status = 'paused', pause_reason = ?, updated_at = ?"
+                    " WHERE id = ?",
+                    (QUARANTINE_REASON, t_now, q.subscription_id),
+                )
+                await db.execute(
+                    "INSERT INTO notices (user_id, text, at) VALUES (?, ?, ?)",
+                    (q.user_id, QUARANTINE_NOTICE, t_now),
+                )
+            claimed = await self._claims_with_token(token)
+        return ClaimResult(claims=claimed, skipped=skipped, quarantined=tuple(quarantined))
+
+    async def _claims_with_token(self, token: str) -> list[Claim]:
+        rows = await self._raw_all(
+            "SELECT s.id, s.subscription_id, s.user_id, b.dm_channel_id, b.routine,"
+            " s.local_date, s.due_utc, s.first_attempt_utc FROM sends s JOIN subscriptions b"
+            " ON b.id = s.subscription_id WHERE s.claim_token = ? ORDER BY s.due_utc, s.id",
+            (token,),
+        )
+        return [
+            Claim(i, sid, uid, dm, routine, date.fromisoformat(d), _dt(due), _dt(first))  # type: ignore[arg-type]
+            for i, sid, uid, dm, routine, d, due, first in rows
         ]
-        return ClaimResult(claims, skipped)
+
+    async def stamp_attempt(self, send_id: int, at: datetime) -> None:
+        """Move a claimed send's first attempt to ``at``: no request for it has gone out yet
+        (it waited, or every earlier request was refused before it could create anything)."""
+        async with self._tx() as db:
+            await db.execute(
+                "UPDATE sends SET first_attempt_utc = ? WHERE id = ? AND status = 'claimed'",
+                (_ts(at), send_id),
+            )
+
+    async def recover_unconfirmed(
+        self, *, now: datetime, window: timedelta
+    ) -> tuple[list[Claim], int]:
+        """Sends still 'claimed' (a process stopped between its request and the record of the
+        answer): those whose first attempt is within ``window`` of ``now`` are taken over, to
+        be retried with their nonce; older ones are recorded 'abandoned' (the DM may or may
+        not have been delivered, and Discord no longer deduplicates its nonce). Returns the
+        claims taken and how many were abandoned."""
+        t_now = _ts(now)
+        oldest = t_now - window.total_seconds()
+        token = uuid.uuid4().hex
+        async with self._tx() as db:
+            cur = await db.execute(
+                "UPDATE sends SET status = 'abandoned', at = ?, detail = ?"
+                " WHERE status = 'claimed' AND COALESCE(first_attempt_utc, 0) < ?",
+                (t_now, ABANDONED_DETAIL, oldest),
+            )
+            abandoned = cur.rowcount
+            await db.execute(
+                "UPDATE sends SET claim_token = ? WHERE status = 'claimed'"
+                " AND first_attempt_utc >= ?",
+                (token, oldest),
+            )
+            claims = await self._claims_with_token(token)
+        return claims, abandoned
 
     async def finish_send(
         self,
@@ -646,7 +837,7 @@ class Store:
         where, params = ("WHERE user_id = ?", (user_id,)) if user_id is not None else ("", ())
         rows = await self._all(
             "SELECT id, subscription_id, user_id, local_date, due_utc, status, detail, message_id,"
-            f" at FROM sends {where} ORDER BY due_utc, id",
+            f" at, first_attempt_utc FROM sends {where} ORDER BY due_utc, id",
             params,
         )
         keys = ("id", "subscription_id", "user_id", "local_date", "due", "status", "detail")
@@ -657,6 +848,7 @@ class Store:
             rec["local_date"] = date.fromisoformat(rec["local_date"])
             rec["message_id"] = row[7]
             rec["at"] = _dt(row[8])
+            rec["first_attempt"] = _dt(row[9])
             out.append(rec)
         return out
 

@@ -4,45 +4,16 @@ SIGTERM stops it cleanly (exit 0, database closed) without the token in its outp
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from pathlib import Path
 
-from bot.config import PROJECT_ROOT
+from tests.bot_process import spawn
 from tests.double import TOKEN
-
-# Points discord.py at the double (the only two attributes tests may set), then runs the
-# real command line.
-LAUNCH = """
-import sys, discord, yarl
-discord.http.Route.BASE = sys.argv[1]
-discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(sys.argv[2])
-from bot.__main__ import main
-sys.exit(main(["run"]))
-"""
 
 
 async def test_python_m_bot_run_answers_and_stops_cleanly_on_sigterm(double, tmp_path: Path):
     db = tmp_path / "bot.sqlite3"
-    env = {
-        **os.environ,
-        "DISCORD_TOKEN": TOKEN,
-        "DATABASE_PATH": str(db),
-        "LOG_LEVEL": "DEBUG",
-        "PYTHONPATH": str(PROJECT_ROOT),
-    }
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        LAUNCH,
-        double.api_base,
-        double.gateway_url,
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    proc = await spawn(double, tmp_path, DATABASE_PATH=str(db), LOG_LEVEL="DEBUG")
     try:
         await double.wait_until(lambda: double.connected, 20, "the bot to connect")
         msg = await double.send_message(

@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import os
-import signal
-import sqlite3
-import subprocess
-import sys
-import time as time_module
+import logging
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -25,27 +19,38 @@ from bot.dispatcher import (
     Transient,
     UnknownRecipient,
 )
-from bot.store import Claim, Store
+from bot.store import Claim, Store, reminder_nonce
+from tests.sqlite_faults import disk_freed, disk_full
 
 ROOT = Path(__file__).resolve().parent.parent
 T0 = datetime(2026, 3, 27, 12, 0, tzinfo=UTC)  # a Friday; London springs forward on Sunday
 
 
 class FakeSender:
-    """Records every DM it 'sends'; ``script[user_id]`` lists errors to raise first."""
+    """Stands in for Discord: records every DM it delivers; ``script[user_id]`` lists errors
+    to raise first. Like Discord with ``enforce_nonce``, a request repeating a nonce gets the
+    message that nonce made and delivers nothing new (``deduped`` counts those)."""
 
     def __init__(self) -> None:
         self.sent: list[tuple[int, date, datetime]] = []
         self.calls: list[int] = []
+        self.nonces: list[str] = []
+        self.made: dict[str, int] = {}
+        self.deduped = 0
         self.script: dict[int, list[Exception]] = {}
         self.clock: FakeClock | None = None
 
     async def __call__(self, claim: Claim) -> int:
         self.calls.append(claim.user_id)
+        self.nonces.append(claim.nonce)
         todo = self.script.get(claim.user_id)
         if todo:
             raise todo.pop(0)
+        if claim.nonce in self.made:
+            self.deduped += 1
+            return self.made[claim.nonce]
         self.sent.append((claim.user_id, claim.local_date, self.clock.now() if self.clock else T0))
+        self.made[claim.nonce] = 1000 + claim.send_id
         return 1000 + claim.send_id
 
 
@@ -232,7 +237,10 @@ async def test_two_dispatchers_on_one_database_send_each_reminder_once(tmp_path,
         days = [date(2026, 3, 28 + d) for d in range(3)]
         assert sorted(per_day) == [(u, d) for u in range(200) for d in days]  # none lost
         assert max(per_day.values()) == 1  # none twice
-        assert a.counts["sent"] + b.counts["sent"] == 600
+        # A dispatcher that starts while the other sends retries the other's unconfirmed
+        # sends (it cannot tell a live process from a crashed one); their nonce makes
+        # those requests return the DM already made.
+        assert a.counts["sent"] + b.counts["sent"] == 600 + sender.deduped
         assert Counter(s["status"] for s in await a_store.sends()) == {"sent": 600}
         assert await a_store.check_consistency() == []
     finally:
@@ -289,7 +297,9 @@ async def test_server_errors_back_off_on_the_clock_then_succeed(store, sender, c
     assert sender.sent == [(1, date(2026, 3, 28), due + timedelta(seconds=3))]
 
 
-async def test_server_errors_give_up_as_failed_and_the_loop_goes_on(store, sender, clock):
+async def test_server_errors_are_retried_within_the_window_then_abandoned(store, sender, clock):
+    # a 5xx may come after Discord stored the DM: retries repeat the nonce, and only while
+    # Discord still deduplicates it; then the day is given up, never sent a second time
     await sub(store, 1, at="07:30", tz="UTC")
     await sub(store, 2, at="07:31", tz="UTC")
     sender.script[1] = [Transient("500")] * 10
@@ -300,11 +310,94 @@ async def test_server_errors_give_up_as_failed_and_the_loop_goes_on(store, sende
         d.poke()
         await until(lambda: sender.calls == [1])
         await clock.advance(timedelta(seconds=60))
-        await until(lambda: len(sender.calls) == 3)
+        await until(lambda: len(sender.calls) == 3)  # the retry, then member 2 at 07:31
         await settle(d)
-        assert [s["status"] for s in await store.sends(1)] == ["failed"]
+        assert sender.calls == [1, 1, 2]  # a third try would be 120 s after the first
+        assert len(set(sender.nonces[:2])) == 1
+        rec = (await store.sends(1))[0]
+        assert rec["status"] == "abandoned" and "retry window" in rec["detail"]
         assert [u for u, *_ in sender.sent] == [2]
         assert (await store.subscription(1)).status == "active"  # tomorrow is another day
+    finally:
+        await d.stop()
+
+
+async def test_failures_that_cannot_have_sent_are_retried_past_the_window(store, sender, clock):
+    # the connection never opened: nothing can have reached Discord, so the window starts
+    # again at the next request (stamped first), and the member still gets the DM
+    await sub(store, 1, at="07:30", tz="UTC")
+    sender.script[1] = [Transient("connect failed", maybe_sent=False)] * 3
+    d = Dispatcher(store, sender, clock, rate_per_s=0, backoff_s=(60.0,) * 4)
+    d.start()
+    try:
+        due = datetime(2026, 3, 28, 7, 30, tzinfo=UTC)
+        await clock.set(due)
+        d.poke()
+        for n in range(1, 4):
+            await until(lambda n=n: len(sender.calls) == n)
+            await clock.advance(timedelta(seconds=60))
+        await settle(d)
+        assert [(u, day) for u, day, _ in sender.sent] == [(1, date(2026, 3, 28))]
+        rec = (await store.sends(1))[0]
+        assert rec["status"] == "sent"
+        assert rec["first_attempt"] == due + timedelta(seconds=180)  # the last request
+    finally:
+        await d.stop()
+
+
+async def test_every_try_of_a_reminder_carries_its_nonce(store, sender, clock, dispatcher):
+    s = await sub(store, 1, at="07:30", tz="UTC")
+    sender.script[1] = [Transient("502")]
+    await clock.set(datetime(2026, 3, 28, 7, 30, tzinfo=UTC))
+    dispatcher.poke()
+    await until(lambda: sender.calls == [1])
+    await clock.advance(timedelta(seconds=1))
+    await asyncio.wait_for(dispatcher.wait_idle(), 10)
+    nonce = reminder_nonce(s.id, date(2026, 3, 28))
+    assert sender.nonces == [nonce, nonce] and len(nonce) <= 25
+    assert reminder_nonce(2**63 - 1, date(9999, 12, 31)) == "r1y2p0ij32e8e799991231"
+    assert len({reminder_nonce(i, date(2026, 3, d)) for i in range(1, 500) for d in (1, 2)}) == 998
+
+
+async def test_a_restart_within_the_window_retries_unconfirmed_sends_with_their_nonce(
+    store, sender, clock
+):
+    # A process claimed 3 reminders and was killed: Discord had made one DM (its answer was
+    # lost), the other two requests never went out. The next start retries all three.
+    for u in (1, 2, 3):
+        await sub(store, u, at="07:30", tz="UTC")
+    due = datetime(2026, 3, 28, 7, 30, tzinfo=UTC)
+    crashed = await store.claim_due(now=due, grace=timedelta(hours=2))
+    await sender(crashed.claims[0])  # delivered before the kill; never recorded
+    await clock.set(due + timedelta(seconds=90))  # restarted 90 s later
+    d = Dispatcher(store, sender, clock, rate_per_s=0)
+    d.start()
+    try:
+        await settle(d)
+        assert sorted(u for u, *_ in sender.sent) == [1, 2, 3]  # each once
+        assert sender.deduped == 1
+        assert [s["status"] for s in await store.sends()] == ["sent"] * 3
+        assert d.counts["recovered"] == 3
+    finally:
+        await d.stop()
+
+
+async def test_unconfirmed_sends_older_than_the_window_are_abandoned_not_retried(
+    store, sender, clock
+):
+    await sub(store, 1, at="07:30", tz="UTC")
+    due = datetime(2026, 3, 28, 7, 30, tzinfo=UTC)
+    await store.claim_due(now=due, grace=timedelta(hours=2))
+    await clock.set(due + timedelta(minutes=3))  # restarted after the window
+    d = Dispatcher(store, sender, clock, rate_per_s=0)
+    d.start()
+    try:
+        await settle(d)
+        assert sender.calls == []  # Discord may have made it; a retry could make a second
+        rec = (await store.sends(1))[0]
+        assert rec["status"] == "abandoned" and d.counts["abandoned"] == 1
+        await goto(clock, datetime(2026, 3, 29, 7, 30, tzinfo=UTC), d)
+        assert [(u, day) for u, day, _ in sender.sent] == [(1, date(2026, 3, 29))]
     finally:
         await d.stop()
 
@@ -339,56 +432,86 @@ async def test_pacing_keeps_under_the_rate(store, clock):
         await d.stop()
 
 
-def test_sigkill_mid_dispatch_then_restart_accounts_for_every_reminder(tmp_path):
-    """1,000 reminders due; the process is killed mid-way; a restart finishes the rest.
-
-    At-most-once: every reminder has exactly one send record; no member got two DMs;
-    records 'sent' were delivered; a 'claimed' record left by the kill was delivered at most
-    once and is not retried; every subscription survives.
-    """
-    db, log = tmp_path / "bot.sqlite3", tmp_path / "sent.jsonl"
-    worker = [
-        sys.executable,
-        str(Path(__file__).with_name("reminder_worker.py")),
-        str(db),
-        str(log),
-    ]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    subprocess.run([*worker, "setup", "1000"], check=True, env=env, timeout=60)
-    proc = subprocess.Popen([*worker, "run", "1000"], env=env)
+async def test_a_stop_during_a_retry_wait_leaves_the_send_for_the_next_start(store, sender, clock):
+    await sub(store, 1, at="07:30", tz="UTC")
+    sender.script[1] = [Transient("502")]
+    due = datetime(2026, 3, 28, 7, 30, tzinfo=UTC)
+    await clock.set(due)
+    d = Dispatcher(store, sender, clock, rate_per_s=0, backoff_s=(30.0,))
+    d.start()
+    await until(lambda: d.counts["retried"] == 1)
+    await asyncio.wait_for(d.stop(drain_s=3600), 10)  # not drained: cancelled in its wait
+    assert [s["status"] for s in await store.sends(1)] == ["claimed"]
+    await clock.advance(timedelta(seconds=10))
+    again = Dispatcher(store, sender, clock, rate_per_s=0)
+    again.start()
     try:
-        for _ in range(600):
-            if log.exists() and log.stat().st_size > 0 and len(log.read_text().splitlines()) >= 350:
-                break
-            assert proc.poll() is None, "the worker ended before it was killed"
-            time_module.sleep(0.01)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=10)
+        await settle(again)
+        assert [(u, day) for u, day, _ in sender.sent] == [(1, date(2026, 3, 28))]
+        assert [s["status"] for s in await store.sends(1)] == ["sent"]
     finally:
-        if proc.poll() is None:
-            proc.kill()
-    killed_at = len(log.read_text().splitlines())
-    assert 350 <= killed_at < 1000, "the kill did not land mid-way"
-    subprocess.run([*worker, "run", "1000"], check=True, env=env, timeout=120)
+        await again.stop()
 
-    delivered = Counter(json.loads(line)["send_id"] for line in log.read_text().splitlines())
-    con = sqlite3.connect(db)
+
+async def test_a_full_disk_delays_claims_with_a_growing_backoff_and_loses_nothing(
+    store, sender, clock, caplog
+):
+    for u in range(1, 201):
+        await sub(store, u, at="07:30", tz="UTC")
+    await disk_full(store)
+    due = datetime(2026, 3, 28, 7, 30, tzinfo=UTC)
+    await clock.set(due)
+    d = Dispatcher(store, sender, clock, rate_per_s=0, batch=200)  # more than a page of sends
+    d.start()
+
+    def refusals() -> list[logging.LogRecord]:
+        return [r for r in caplog.records if "disk is full" in r.getMessage()]
+
     try:
-        subs = con.execute("SELECT COUNT(*) FROM subscriptions").fetchone()[0]
-        rows = con.execute("SELECT s.id, s.subscription_id, s.status FROM sends s").fetchall()
-        per_sub = Counter(sid for _i, sid, _s in rows)
-        status = {i: st for i, _sid, st in rows}
-        users = Counter(json.loads(line)["user_id"] for line in log.read_text().splitlines())
+        for n, (waited, next_in) in enumerate(((0, 5), (5, 10), (10, 20)), start=1):
+            await clock.advance(timedelta(seconds=waited))
+            await until(lambda n=n: len(refusals()) == n)
+            assert f"claiming again in {next_in} s" in refusals()[-1].getMessage()
+        assert sender.calls == []
+        # one line each, no traceback, nothing at ERROR
+        assert all(r.levelno == logging.WARNING and not r.exc_info for r in refusals())
+        await disk_freed(store)
+        await clock.advance(timedelta(seconds=20))
+        await settle(d)
+        assert sorted(u for u, *_ in sender.sent) == list(range(1, 201))
+        assert Counter(s["status"] for s in await store.sends()) == {"sent": 200}
     finally:
-        con.close()
-    assert subs == 1000
-    assert len(per_sub) == 1000 and max(per_sub.values()) == 1  # each reminder accounted once
-    assert max(users.values()) == 1 and max(delivered.values()) == 1  # never twice
-    for send_id, st in status.items():
-        assert st in ("sent", "claimed"), st  # nothing was late, so nothing skipped
-        if st == "sent":
-            assert delivered[send_id] == 1
-    lost = [i for i, st in status.items() if st == "claimed" and i not in delivered]
-    assert len(lost) <= 100  # at most the one batch claimed when the kill came
-    assert sum(delivered.values()) + len(lost) == 1000
-    print(f"killed after {killed_at} DMs; {len(lost)} claimed but not delivered")
+        await d.stop()
+
+
+async def test_outcomes_that_cannot_be_recorded_on_a_full_disk_are_kept(store, clock):
+    # 200 send records fill their pages; recording a message id grows every one of them
+    for u in range(1, 201):
+        await sub(store, u, at="07:30", tz="UTC")
+
+    class FillsTheDisk(FakeSender):
+        full = asyncio.Event()
+
+        async def __call__(self, claim: Claim) -> int:
+            if not self.calls:  # the claim is in; the disk fills before any DM goes out
+                self.calls.append(0)
+                await disk_full(store)
+                self.full.set()
+            await self.full.wait()
+            return 1_400_000_000_000_000_000 + await super().__call__(claim)  # a snowflake
+
+    sender = FillsTheDisk()
+    sender.clock = clock
+    d = Dispatcher(store, sender, clock, rate_per_s=0, batch=200, max_in_flight=200)
+    d.start()
+    try:
+        await clock.set(datetime(2026, 3, 28, 7, 30, tzinfo=UTC))
+        d.poke()
+        await until(lambda: len(sender.sent) == 200 and len(d._results) == 200)
+        assert Counter(s["status"] for s in await store.sends()) == {"claimed": 200}
+        await disk_freed(store)
+        await settle(d)
+        assert Counter(s["status"] for s in await store.sends()) == {"sent": 200}
+        assert all(s["message_id"] for s in await store.sends())
+    finally:
+        await d.stop()

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from bot.dbfaults import DatabaseUnusable
 from bot.store import MIGRATIONS, Store
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -53,7 +54,7 @@ async def test_a_failing_migration_rolls_back_and_leaves_the_version(tmp_path, m
     monkeypatch.setattr(
         "bot.store.MIGRATIONS", (*MIGRATIONS, "CREATE TABLE extra (x INTEGER); SELECT nope()")
     )
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(DatabaseUnusable, match=r"DATABASE_PATH=.*no such function: nope"):
         await Store.open(path)
     con = sqlite3.connect(path)
     try:

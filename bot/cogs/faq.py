@@ -2,6 +2,11 @@
 
 /ask, /faq, /stretches, /core, /disclaimer and /help. Everything is rendered by bot.embeds;
 every message allows no mentions at all, and member text is never echoed unescaped.
+
+Asked questions are logged in batches by one writer task. A batch the store cannot take (a
+full disk, a busy file) is kept and tried again with a backoff, so the gaps report loses
+nothing; only a database that can no longer be used at all, or a stop while the fault
+lasts, ends with the batch dropped, and that is logged as an error with the count.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -20,6 +26,7 @@ from discord.ext import commands
 
 from bot import embeds
 from bot.cooldowns import Cooldowns
+from bot.dbfaults import DatabaseUnusable, DiskFull, StoreError
 from bot.knowledge import FaqEntry, Knowledge
 from bot.matching import Decision, Matcher, Mode
 from bot.replies import (
@@ -40,6 +47,7 @@ MEMBER_MESSAGES = (discord.MessageType.default, discord.MessageType.reply)
 GAP_KINDS = ("none", "suggest")
 QUESTION_RETENTION = timedelta(days=30)
 QUESTION_BATCH_S = 0.2  # asked questions are written to the store at most this often
+QUESTION_RETRY_S = (0.5, 60.0)  # a batch the store refused: first retry, then doubling to this
 EMPTY_MENTION_TEXT = (
     "Hi! Ask me about upper back soreness from running, for example "
     "*why does my upper back hurt after a run?* You can also use /ask or browse with /faq."
@@ -61,6 +69,10 @@ class FAQ(commands.Cog):
         self._writer: asyncio.Task[None] | None = None
         self._flush_now = asyncio.Event()
         self._pruned_at: datetime | None = None
+        self._closing = False
+        self.question_log_failures = 0  # batches the store refused (kept and retried)
+        self._attempted = asyncio.Event()  # replaced after each write attempt
+        self._last_refused = False
 
     @contextlib.contextmanager
     def _working(self) -> Iterator[None]:
@@ -80,6 +92,7 @@ class FAQ(commands.Cog):
         busy = [t for t in self._busy if t is not asyncio.current_task()]
         if busy:
             await asyncio.wait(busy, timeout=5)
+        self._closing = True
         await self.flush_questions()
 
     @property
@@ -216,13 +229,47 @@ class FAQ(commands.Cog):
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._flush_now.wait(), QUESTION_BATCH_S)
         self._flush_now.clear()
+        delay = QUESTION_RETRY_S[0]
         while self._pending:
             rows, self._pending = self._pending, []
             try:
                 await self.bot.store.log_questions(rows)
+                self._attempt_over(refused=False)
+            except (DiskFull, sqlite3.OperationalError) as exc:
+                self._pending[:0] = rows  # kept, oldest first, with any asked meanwhile
+                self.question_log_failures += 1
+                self._attempt_over(refused=True)
+                if self._closing:
+                    self._drop_pending(f"stopping while the store refuses them ({exc})")
+                    return
+                log.warning(
+                    "could not store %d asked questions (%s); kept, next try in %.1f s",
+                    len(self._pending),
+                    exc,
+                    delay,
+                )
+                with contextlib.suppress(TimeoutError):  # a flush tries again at once
+                    await asyncio.wait_for(self._flush_now.wait(), delay)
+                self._flush_now.clear()
+                delay = min(delay * 2, QUESTION_RETRY_S[1])
+                continue
+            except DatabaseUnusable as exc:
+                self._pending[:0] = rows
+                self._drop_pending(exc.problem)  # the bot is stopping; nowhere to keep them
+                return
             except Exception:
                 log.exception("logging %d questions failed", len(rows))
+            delay = QUESTION_RETRY_S[0]
         await self.prune()
+
+    def _attempt_over(self, *, refused: bool) -> None:
+        self._last_refused = refused
+        event, self._attempted = self._attempted, asyncio.Event()
+        event.set()
+
+    def _drop_pending(self, why: str) -> None:
+        log.error("%d asked questions were not stored: %s", len(self._pending), why)
+        self._pending = []
 
     async def prune(self) -> None:
         """Forget asked questions older than 30 days (checked at most once a day)."""
@@ -232,14 +279,24 @@ class FAQ(commands.Cog):
         self._pruned_at = now
         try:
             await self.bot.store.prune(now - QUESTION_RETENTION)
+        except StoreError as exc:
+            log.warning("pruning old questions failed: %s", exc)
         except Exception:
             log.exception("pruning old questions failed")
 
-    async def flush_questions(self) -> None:
-        """Return once every question asked so far is in the store."""
+    async def flush_questions(self) -> bool:
+        """Write the questions asked so far now. True once all are in the store; False if the
+        store refused them (they stay queued, and the writer keeps trying)."""
         self._flush_now.set()
         while self._writer is not None and not self._writer.done():
-            await asyncio.shield(self._writer)
+            attempted = asyncio.ensure_future(self._attempted.wait())
+            try:
+                await asyncio.wait({self._writer, attempted}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                attempted.cancel()
+            if attempted.done() and self._last_refused:
+                return False
+        return not self._pending
 
     # -- slash commands ---------------------------------------------------------------------
 

@@ -4,7 +4,11 @@
 from knowledge/, the disclaimer, and Done / Skip today / Stop reminders buttons whose state
 lives in their custom_id, so they keep working after a restart. The cog owns the one
 reminder dispatcher (bot.dispatcher), started when the bot is ready and stopped in cog_unload; it
-sends through ``send_reminder`` here, one request per DM once the DM channel id is known.
+sends through ``send_reminder`` here, one request per DM once the DM channel id is known. Each
+daily DM carries its claim's nonce with ``enforce_nonce``, so a retry never makes a second DM;
+failures are translated into the dispatcher's terms, saying whether the request may have
+created the DM (a 5xx, a timeout) or cannot have (the connection never opened). Error texts
+name the failure, never an exception's repr (aiohttp's carry the request headers).
 
 /stretches and /core (the FAQ cog) can offer ``remind_me_button(routine)``: it opens a short
 form that leads to the same subscription as /remind subscribe.
@@ -18,7 +22,7 @@ import logging
 import re
 from datetime import date, datetime
 from typing import Any, ClassVar, Literal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiohttp
 import discord
@@ -27,6 +31,7 @@ from discord.ext import commands
 from discord.ui import DynamicItem
 
 from bot import embeds
+from bot.dbfaults import StoreError
 from bot.dispatcher import (
     Dispatcher,
     DMsClosed,
@@ -69,7 +74,10 @@ def _cog(interaction: discord.Interaction) -> Reminders:
 
 
 def _local(when: datetime, tz: str) -> datetime:
-    return when.astimezone(ZoneInfo(tz))
+    try:
+        return when.astimezone(ZoneInfo(tz))
+    except (ZoneInfoNotFoundError, ValueError):  # a zone this machine no longer knows
+        return when.astimezone(ZoneInfo("UTC"))
 
 
 def _when_text(when: datetime, tz: str) -> str:
@@ -148,50 +156,69 @@ class Reminders(commands.Cog):
         return payload
 
     async def send_reminder(self, claim: Claim) -> int | None:
-        """The dispatcher's sender: one DM, errors translated for the dispatcher."""
+        """The dispatcher's sender: one DM, errors translated for the dispatcher.
+
+        A daily reminder (a claim with a send record) carries its nonce; /remind test's DM
+        does not, so a test right after the day's reminder still arrives.
+        """
         payload = self._payload(claim.routine, claim.local_date)
+        nonce = claim.nonce if claim.send_id else None
+        channel_id = claim.dm_channel_id or await self._dm_channel(claim.user_id)
         try:
-            channel_id = claim.dm_channel_id or await self._open_dm(claim.user_id)
-            try:
-                return await self._post(channel_id, payload)
-            except _StaleChannel:
-                return await self._post(await self._open_dm(claim.user_id), payload)
+            return await self._post(channel_id, payload, nonce)
+        except _StaleChannel:
+            pass
+        try:
+            return await self._post(await self._dm_channel(claim.user_id), payload, nonce)
         except _StaleChannel as exc:
             raise Rejected("the DM channel is unknown, even a new one") from exc
-        except discord.Forbidden as exc:  # from opening the DM channel
+
+    async def _dm_channel(self, user_id: int) -> int:
+        """Open the member's DM channel. Its failures cannot have created the DM."""
+        try:
+            data = await self.bot.http.start_private_message(user_id)
+        except discord.Forbidden as exc:
             raise DMsClosed(f"{exc.status} {exc.code}") from exc
         except discord.NotFound as exc:
             raise UnknownRecipient(f"{exc.status} {exc.code}") from exc
         except discord.DiscordServerError as exc:
-            raise Transient(f"{exc.status} {exc.code}") from exc
+            raise Transient(f"opening the DM: {exc.status} {exc.code}", maybe_sent=False) from exc
         except discord.HTTPException as exc:
             if exc.status == 429:
                 raise RateLimited(_retry_after(exc)) from exc
-            raise Rejected(f"{exc.status} {exc.code}: {exc.text}"[:200]) from exc
+            raise Rejected(f"opening the DM: {exc.status} {exc.code}: {exc.text}"[:200]) from exc
         except (aiohttp.ClientError, TimeoutError) as exc:
-            raise Transient(repr(exc)) from exc
-
-    async def _open_dm(self, user_id: int) -> int:
-        data = await self.bot.http.start_private_message(user_id)
+            raise Transient(f"opening the DM: {_failure(exc)}", maybe_sent=False) from exc
         channel_id = int(data["id"])
-        await self.bot.store.set_dm_channel(user_id, channel_id)
+        try:
+            await self.bot.store.set_dm_channel(user_id, channel_id)
+        except StoreError as exc:  # only a cache: the DM goes out without it
+            log.warning("could not store the DM channel of %s: %s", user_id, exc)
         return channel_id
 
-    async def _post(self, channel_id: int, payload: bytes) -> int:
+    async def _post(self, channel_id: int, payload: bytes, nonce: str | None) -> int:
         """POST the DM with our own session. discord.py keeps a rate-limit object per channel
         and scans them all for each new one (300 s lifetime), which makes 10,000 DMs to
         10,000 channels quadratic; the dispatcher paces these requests itself instead."""
+        try:
+            return await self._post_once(channel_id, _with_nonce(payload, nonce))
+        except aiohttp.ClientConnectorError as exc:  # never connected: nothing reached Discord
+            raise Transient(_failure(exc), maybe_sent=False) from exc
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise Transient(_failure(exc)) from exc
+
+    async def _post_once(self, channel_id: int, body: bytes) -> int:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
                 headers={
                     "Authorization": f"Bot {self.bot.http.token}",
                     "User-Agent": self.bot.http.user_agent,
                 },
-                timeout=aiohttp.ClientTimeout(total=20),
+                timeout=aiohttp.ClientTimeout(total=self.bot.settings.http_timeout_s),
             )
         url = f"{discord.http.Route.BASE}/channels/{channel_id}/messages"
         headers = {"Content-Type": "application/json"}
-        async with self._session.post(url, data=payload, headers=headers) as resp:
+        async with self._session.post(url, data=body, headers=headers) as resp:
             try:
                 data = await resp.json(content_type=None)
             except ValueError:
@@ -233,8 +260,9 @@ class Reminders(commands.Cog):
         dm_channel_id = None
         try:
             dm_channel_id = (await interaction.user.create_dm()).id
-        except discord.HTTPException as exc:
-            log.info("could not open a DM with %s yet: %s", interaction.user.id, exc)
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
+            # the dispatcher opens it when the first reminder is due
+            log.info("could not open a DM with %s yet: %s", interaction.user.id, _failure(exc))
         sub, created = await self.bot.store.subscribe(
             user_id=interaction.user.id,
             dm_channel_id=dm_channel_id,
@@ -328,7 +356,15 @@ class Reminders(commands.Cog):
                 f"Your daily reminder is already on. Next one: {_when_text(sub.next_due, sub.tz)}"
             )
         else:
-            resumed = await self.bot.store.resume(sub.user_id, at=self.bot.clock.now())
+            try:
+                resumed = await self.bot.store.resume(sub.user_id, at=self.bot.clock.now())
+            except ValueError:  # ZoneError: a zone this machine no longer knows
+                await embeds.send_ephemeral(
+                    interaction,
+                    f"I can't restart your reminder: the time zone {sub.tz[:60]} is not known on "
+                    "my machine any more. Use /remind subscribe with your time zone.",
+                )
+                return
             self.dispatcher.poke()
             assert resumed is not None
             text = (
@@ -402,6 +438,22 @@ class Reminders(commands.Cog):
 
 class _StaleChannel(Exception):
     """404 code 10003: the stored DM channel is gone; open a new one."""
+
+
+def _with_nonce(payload: bytes, nonce: str | None) -> bytes:
+    """The cached JSON body with this DM's nonce added (the body ends with its closing brace)."""
+    if nonce is None:
+        return payload
+    return payload[:-1] + b',"nonce":"' + nonce.encode() + b'","enforce_nonce":true}'
+
+
+def _failure(exc: BaseException) -> str:
+    """What went wrong with a request, without the request: aiohttp's exception texts carry
+    its headers, the token among them."""
+    if isinstance(exc, TimeoutError):
+        return "no answer within the timeout"
+    status = getattr(exc, "status", None)
+    return f"{type(exc).__name__}" + (f" {status}" if status else "")
 
 
 def _retry_after(exc: discord.HTTPException) -> float:

@@ -24,7 +24,13 @@ Every REST request is in ``double.requests`` (``requests_to(method, "/channels/{
 Faults: ``fail_next(method, template, 429|500|..., times=, retry_after=, via=)``,
 ``global_limit = N`` (requests per second), ``dm_closed`` / ``unknown_users`` (sets of user
 ids: 403 code 50007, 404 code 10013), ``await drop_gateway()`` (the bot RESUMEs),
-``message_content_allowed = False`` (IDENTIFY with that intent is closed with 4014).
+``message_content_allowed = False`` (IDENTIFY with that intent is closed with 4014);
+``fail_after_handling(method, template, 502)`` (the message is created, then 502),
+``answer_late(method, template, delay)`` (created at once, answered after ``delay`` s),
+``redirect_loop(method, template)`` (307 to itself until aiohttp gives up).
+Idempotency: a message POST with ``enforce_nonce: true`` and a ``nonce`` (at most 25
+characters) the bot used within ``nonce_window_s`` gets that message back (200, same id) and
+nothing is created; ``double.nonce_hits`` counts those.
 Discord's rules: ``double.pings(message)`` is whom a message notifies ("everyone",
 "user:ID", "role:ID", "reply:ID") by its content and allowed_mentions; bodies over Discord's
 size limits are refused with 400 code 50035 and listed in ``double.rejected``.

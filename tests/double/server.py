@@ -2,8 +2,10 @@
 
 It speaks enough of both for discord.py 2.7 to log in, receive events and answer them,
 records every REST request the bot makes, and can inject faults (429, 500, a dropped
-gateway, closed DMs, unknown users, a global rate limit). Tests drive it through the
-helpers at the bottom of ``DiscordDouble``.
+gateway, closed DMs, unknown users, a global rate limit, a redirect loop, and the two
+ambiguous ones: a message stored and then answered with an error, or answered late).
+Message creation honours ``nonce`` and ``enforce_nonce`` as Discord documents them. Tests
+drive it through the helpers at the bottom of ``DiscordDouble``.
 """
 
 # Test helpers take a timeout: a test waiting for the bot fails with a message, never hangs.
@@ -68,6 +70,13 @@ def point_discord_at(host: str, port: int) -> None:
 
 TOKEN = "MTIz.double-secret.token-never-logged"  # the only bot token the double accepts
 
+# Discord: "If true and nonce is present, it will be checked for uniqueness in the past few
+# minutes. If another message was created by the same author with the same nonce, that
+# message will be returned and no new message will be created." No figure is published;
+# the double takes the low reading of "a few" (tests may change DiscordDouble.nonce_window_s).
+NONCE_WINDOW_S = 180.0
+NONCE_MAX_LENGTH = 25
+
 Json = Any
 Handler = Callable[["Request", re.Match[str]], Awaitable[web.Response]]
 
@@ -93,6 +102,9 @@ class Request:
 
 @dataclass
 class Fault:
+    """An injected answer. ``after``: the route's handler runs first (a message is created),
+    then the double answers ``status`` instead, or (status 0) answers late by ``delay``."""
+
     method: str
     pattern: re.Pattern[str]
     status: int
@@ -101,6 +113,8 @@ class Fault:
     code: int
     via: bool
     hits: int = 0
+    after: bool = False
+    delay: float = 0.0
 
 
 @dataclass
@@ -184,6 +198,8 @@ class DiscordDouble:
         self.count_429 = 0
         self.internal_errors: list[str] = []  # bugs in the double itself
         self.rejected: list[tuple[Request, list[str]]] = []  # bodies over Discord's limits
+        self.nonce_hits = 0  # message POSTs answered with the message a nonce already made
+        self.redirects = 0  # redirect answers served (redirect_loop)
 
         # faults and limits
         self.faults: list[Fault] = []
@@ -192,6 +208,8 @@ class DiscordDouble:
         self.global_limit: float | None = None  # requests per second, None: unlimited
         self.message_content_allowed = True  # False: IDENTIFY with that intent gets 4014
         self.echo_own_messages = True  # dispatch MESSAGE_CREATE for the bot's own messages
+        self.nonce_window_s = NONCE_WINDOW_S
+        self._nonces: dict[tuple[int, str], tuple[float, int]] = {}  # (author, nonce) -> made
         self._window: deque[float] = deque()
 
         self._session: _Session | None = None
@@ -367,6 +385,7 @@ class DiscordDouble:
         limited = self._global_limited(req, is_interaction)
         if limited is not None:
             return limited
+        late: Fault | None = None
         for fault in self.faults:
             if (
                 fault.hits < fault.times
@@ -374,15 +393,30 @@ class DiscordDouble:
                 and fault.pattern.fullmatch(req.path)
             ):
                 fault.hits += 1
-                return self._fault_response(fault)
+                if not fault.after:
+                    return self._fault_response(fault, req)
+                late = fault
+                break
         for method, pattern, handler in self._routes:
             if method == req.method:
                 m = pattern.fullmatch(req.path)
                 if m:
-                    return await handler(req, m)
+                    resp = await handler(req, m)
+                    if late is None:
+                        return resp
+                    if late.delay:
+                        # the work is done; the answer comes after the client gave up on it
+                        await asyncio.sleep(late.delay)
+                        return resp
+                    return self._fault_response(late, req)
         return error_response(404, 0, f"404: Not Found (the double has no {req.method} {req.path})")
 
-    def _fault_response(self, fault: Fault) -> web.Response:
+    def _fault_response(self, fault: Fault, req: Request) -> web.Response:
+        if fault.status in (301, 302, 307, 308):
+            # back to the same address: a client that follows redirects loops until its limit
+            self.redirects += 1
+            location = f"{self.api_base}{req.path}"
+            return web.Response(status=fault.status, headers={"Location": location})
         if fault.status == 429:
             headers = {"Retry-After": str(max(1, round(fault.retry_after)))}
             if fault.via:
@@ -485,10 +519,29 @@ class DiscordDouble:
         body = req.json or {}
         if not (body.get("content") or body.get("embeds") or body.get("components")):
             return error_response(400, 50006, "Cannot send an empty message")
-        rejected = self._reject(req, message_problems(body))
+        nonce = body.get("nonce")
+        problems = message_problems(body)
+        if nonce is not None and (
+            isinstance(nonce, bool)
+            or not isinstance(nonce, str | int)
+            or len(str(nonce)) > NONCE_MAX_LENGTH
+        ):
+            problems.append(f"nonce: an integer or a string of at most {NONCE_MAX_LENGTH}")
+        rejected = self._reject(req, problems)
         if rejected is not None:
             return rejected
+        if nonce is not None:
+            key = (self.bot.id, str(nonce))
+            made = self._nonces.get(key)
+            fresh = made is not None and time.monotonic() - made[0] < self.nonce_window_s
+            if body.get("enforce_nonce") and fresh:
+                assert made is not None
+                self.nonce_hits += 1
+                return json_response(_public(self.messages[made[1]]))
         msg = self._store_message(body, channel)
+        if nonce is not None:
+            msg["nonce"] = nonce
+            self._nonces[(self.bot.id, str(nonce))] = (time.monotonic(), msg["_id"])
         if self.echo_own_messages:
             self._spawn(self.dispatch("MESSAGE_CREATE", self._event_message(msg)))
         return json_response(msg)
@@ -798,6 +851,31 @@ class DiscordDouble:
         """The next ``times`` requests to the route answer ``status``. A 429 carries a Via
         header (unless via=False) and a JSON retry_after, as Discord's do."""
         fault = Fault(method, _template_re(template), status, times, retry_after, code, via)
+        self.faults.append(fault)
+        return fault
+
+    def fail_after_handling(
+        self, method: str, template: str, status: int = 502, *, times: int = 1, code: int = 0
+    ) -> Fault:
+        """The next ``times`` requests to the route are carried out (a message is created)
+        and then answered ``status``: the ambiguous failure a retry must not duplicate."""
+        fault = Fault(method, _template_re(template), status, times, 0.0, code, False)
+        fault.after = True
+        self.faults.append(fault)
+        return fault
+
+    def answer_late(self, method: str, template: str, delay: float, *, times: int = 1) -> Fault:
+        """The next ``times`` requests to the route are carried out at once, and answered
+        only ``delay`` seconds later (longer than the client waits: it times out)."""
+        fault = Fault(method, _template_re(template), 0, times, 0.0, 0, False)
+        fault.after, fault.delay = True, delay
+        self.faults.append(fault)
+        return fault
+
+    def redirect_loop(self, method: str, template: str, *, times: int = 1000) -> Fault:
+        """Requests to the route are redirected (307) to themselves, ``times`` times in all:
+        aiohttp follows 10 and raises TooManyRedirects, whose text carries the headers."""
+        fault = Fault(method, _template_re(template), 307, times, 0.0, 0, False)
         self.faults.append(fault)
         return fault
 
