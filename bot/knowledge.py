@@ -625,3 +625,16 @@ def load_knowledge(directory: Path | None = None) -> Knowledge:
         week=week,
         source=base,
     )
+
+
+def removals(running: Knowledge, edited: Knowledge) -> list[str]:
+    """What an edit takes away from the running knowledge: red flags, entries, exercises.
+
+    A reload refuses these (a hot swap must never lose a safety net or an answer members
+    see); a restart after ``check`` is how a club retires them on purpose.
+    """
+    kept_flags = {f.name for f in edited.red_flags}
+    lost = [f"red flag '{f.name}'" for f in running.red_flags if f.name not in kept_flags]
+    lost += [f"entry '{i}'" for i in running.entries if i not in edited.entries]
+    lost += [f"exercise '{i}'" for i in running.exercises if i not in edited.exercises]
+    return lost

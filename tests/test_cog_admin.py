@@ -185,6 +185,28 @@ async def test_reload_keeps_running_knowledge_on_error_and_swaps_when_fixed(
         await stop_bot(bot, task)
 
 
+async def test_reload_never_removes_a_red_flag_an_entry_or_an_exercise(
+    double, settings, clock, knowledge_copy
+):
+    bot = create_bot(with_settings(settings, knowledge_dir=knowledge_copy), clock=clock)
+    task = await start_bot(bot, double)
+    try:
+        flags = knowledge_copy / "redflags.yaml"
+        text = flags.read_text(encoding="utf-8")
+        start = text.index("  - name: fever or chills")
+        end = text.index("  - name: pain after a fall")
+        flags.write_text(text[:start] + text[end:], encoding="utf-8")
+        refused = await double.slash("faqadmin", user=double.admin, subcommand="reload")
+        embed = await embed_of(refused)
+        assert "refused" in embed["title"]
+        assert "red flag 'fever or chills'" in embed["description"]
+        story = "upper back aching for days and I've got a fever and the chills"
+        urgent = (await ask(double, story))["embeds"][0]
+        assert urgent["description"] == bot.knowledge.urgent_reply
+    finally:
+        await stop_bot(bot, task)
+
+
 # -- /forgetme ------------------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import embeds
-from bot.knowledge import KnowledgeError, load_knowledge
+from bot.knowledge import KnowledgeError, load_knowledge, removals
 from bot.matching import Matcher
 from bot.replies import Reply
 
@@ -176,6 +176,22 @@ class Admin(commands.Cog):
         except KnowledgeError as exc:
             log.warning("reload of %s refused:\n%s", source, exc)
             body = "\n".join(f"• {embeds.quote(p, 300)}" for p in exc.problems)
+            await interaction.followup.send(
+                embed=_info("Reload refused: the running knowledge is kept", body),
+                ephemeral=True,
+                allowed_mentions=embeds.NO_MENTIONS,
+            )
+            return
+        lost = removals(self.bot.knowledge, knowledge)
+        if lost:
+            log.warning("reload of %s refused: it would remove %s", source, ", ".join(lost))
+            body = (
+                "It would remove "
+                + ", ".join(embeds.quote(x, 100) for x in lost[:10])
+                + (f" and {len(lost) - 10} more" if len(lost) > 10 else "")
+                + ". A reload never takes red flags, entries or exercises away; to retire"
+                " them on purpose, run `python -m bot check` and restart the bot."
+            )
             await interaction.followup.send(
                 embed=_info("Reload refused: the running knowledge is kept", body),
                 ephemeral=True,
