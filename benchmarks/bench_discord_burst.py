@@ -60,7 +60,7 @@ def percentile(values: list[float], p: float) -> float:
 def build_messages(n: int, seed: int = 7) -> list[tuple[str, bool]]:
     """n messages, about 60% on-topic questions from the knowledge base, 40% chatter."""
     from bot.config import PROJECT_ROOT
-    from bot.knowledge import load_knowledge
+    from bot.core.knowledge import load_knowledge
 
     knowledge = load_knowledge(PROJECT_ROOT / "knowledge")
     questions = [e.title for e in knowledge.entries.values()]

@@ -36,8 +36,8 @@ sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 from _kbgen import write_knowledge  # noqa: E402
 from rapidfuzz import fuzz, process, utils  # noqa: E402
 
-from bot.knowledge import load_knowledge  # noqa: E402
-from bot.matching import Matcher  # noqa: E402
+from bot.core.knowledge import load_knowledge  # noqa: E402
+from bot.core.matching import Matcher  # noqa: E402
 
 DEV_SET = ROOT.parent / "shared" / "eval" / "dev.yaml"
 TEAM_SET = ROOT / "tests" / "data" / "extra_questions.yaml"
@@ -55,8 +55,8 @@ P99_TARGET_US = {
 STARTUP_CODE = """
 import sys, time
 t0 = time.perf_counter()
-from bot.knowledge import load_knowledge
-from bot.matching import Matcher
+from bot.core.knowledge import load_knowledge
+from bot.core.matching import Matcher
 Matcher(load_knowledge(sys.argv[1]))
 print(time.perf_counter() - t0)
 """

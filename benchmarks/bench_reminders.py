@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import PROJECT_ROOT, Settings  # noqa: E402
-from bot.schedule import next_due  # noqa: E402
+from bot.core.schedule import next_due  # noqa: E402
 from bot.store import Store  # noqa: E402
 from tests.double import TOKEN, DiscordDouble, point_discord_at  # noqa: E402
 

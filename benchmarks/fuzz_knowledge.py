@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.knowledge import load_knowledge  # noqa: E402
-from bot.matching import Matcher  # noqa: E402
+from bot.core.knowledge import load_knowledge  # noqa: E402
+from bot.core.matching import Matcher  # noqa: E402
 from tests.knowledge_mutations import mutate, outcome  # noqa: E402
 
 MESSAGE = ("my upper back hurts, no chest pain, should i ice it? " * 250)[:10_000]

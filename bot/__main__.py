@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from bot.config import PROJECT_ROOT, ConfigError, Settings, load_dotenv
-from bot.knowledge import Knowledge, KnowledgeError, load_knowledge
+from bot.core.knowledge import Knowledge, KnowledgeError, load_knowledge
 from bot.redact import protect_uncaught
 
 
@@ -43,8 +43,8 @@ def cmd_check(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.matching import Matcher
-    from bot.replies import decision_reply, render_text
+    from bot.core.matching import Matcher
+    from bot.core.replies import decision_reply, render_text
 
     knowledge = _knowledge(settings)
     question = " ".join(args.question)
@@ -53,7 +53,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_match(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.matching import Matcher
+    from bot.core.matching import Matcher
 
     matcher = Matcher(_knowledge(settings))
     for line in sys.stdin:
@@ -75,8 +75,8 @@ def cmd_match(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.evaluation import find_sets, report
-    from bot.matching import Matcher
+    from bot.core.evaluation import find_sets, report
+    from bot.core.matching import Matcher
 
     matcher = Matcher(_knowledge(settings))
     sets = [Path(s) for s in args.set] or find_sets(

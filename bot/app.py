@@ -19,13 +19,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.core.clock import Clock, SystemClock
+from bot.core.knowledge import Knowledge, load_knowledge
+from bot.core.matching import Matcher
 from bot.dbfaults import DatabaseUnusable, DiskFull, StoreError
-from bot.embeds import DISK_FULL_TEXT
-from bot.knowledge import Knowledge, load_knowledge
-from bot.matching import Matcher
 from bot.store import Store
+from bot.ui.embeds import DISK_FULL_TEXT
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.knowledge import TOPICS, Knowledge
-from bot.matching import Matcher
-from bot.replies import (
+from bot.core.knowledge import TOPICS, Knowledge
+from bot.core.matching import Matcher
+from bot.core.replies import (
     Reply,
     answer_reply,
     core_reply,

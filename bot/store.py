@@ -7,7 +7,7 @@ as ISO text; every method takes and returns timezone-aware datetimes.
 
 A send record is unique per (subscription, local date): whoever inserts it owns that day's
 reminder, so two processes can never both claim it. It keeps when its first request could
-have gone out (the retry window of bot.dispatcher runs from then); the DM carries a nonce
+have gone out (the retry window of bot.reminders.dispatcher runs from then); the DM carries a nonce
 made from the subscription and the local date, so Discord itself refuses a second one.
 
 Faults (bot.dbfaults): opening checks the file (it opens, it is a database, quick_check
@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfoNotFoundError
 
 import aiosqlite
 
+from bot.core.schedule import ZoneError, next_due, resolve_zone
 from bot.dbfaults import (
     DatabaseUnusable,
     FileIdentity,
@@ -50,7 +51,6 @@ from bot.dbfaults import (
     newer_schema,
 )
 from bot.migrations import MIGRATIONS
-from bot.schedule import ZoneError, next_due, resolve_zone
 
 __all__ = ["MIGRATIONS", "Claim", "ClaimResult", "Store", "Subscription"]
 

@@ -17,8 +17,8 @@ import pytest
 import yarl
 
 from bot.app import RunClubBot, create_bot
-from bot.clock import FakeClock
 from bot.config import PROJECT_ROOT, Settings
+from bot.core.clock import FakeClock
 from tests.double import TOKEN, DiscordDouble
 
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday, noon UTC

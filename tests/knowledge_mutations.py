@@ -15,8 +15,8 @@ from typing import Any
 import yaml
 
 from bot.config import PROJECT_ROOT
-from bot.knowledge import UNFORESEEN, Knowledge, KnowledgeError, load_knowledge
-from bot.matching import Matcher
+from bot.core.knowledge import UNFORESEEN, Knowledge, KnowledgeError, load_knowledge
+from bot.core.matching import Matcher
 
 REAL = PROJECT_ROOT / "knowledge"
 FILES = ("faq.yaml", "redflags.yaml", "language.yaml", "routines.yaml")

@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.app import create_bot
-from bot.dispatcher import DMS_CLOSED_NOTICE
-from bot.schedule import routine_for
+from bot.core.schedule import routine_for
+from bot.reminders.dispatcher import DMS_CLOSED_NOTICE
 from tests.conftest import start_bot, stop_bot
 from tests.double.interactions import EPHEMERAL, MODAL
 

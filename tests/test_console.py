@@ -10,7 +10,7 @@ import pytest
 
 from bot.config import PROJECT_ROOT
 from bot.console import SILENCE, Console
-from bot.knowledge import load_knowledge
+from bot.core.knowledge import load_knowledge
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.cooldowns import Cooldowns
+from bot.core.clock import FakeClock
+from bot.core.cooldowns import Cooldowns
 
 START = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 

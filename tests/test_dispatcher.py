@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.dispatcher import (
+from bot.core.clock import FakeClock
+from bot.reminders.dispatcher import (
     DMS_CLOSED_NOTICE,
     Dispatcher,
     DMsClosed,

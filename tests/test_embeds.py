@@ -7,10 +7,10 @@ import dataclasses
 import discord
 import pytest
 
-from bot import embeds
-from bot.knowledge import TOPICS, load_knowledge
-from bot.matching import Decision
-from bot.replies import Reply, decision_reply, routine_reply
+from bot.core.knowledge import TOPICS, load_knowledge
+from bot.core.matching import Decision
+from bot.core.replies import Reply, decision_reply, routine_reply
+from bot.ui import embeds
 
 
 @pytest.fixture(scope="module")

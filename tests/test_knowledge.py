@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from bot.config import PROJECT_ROOT
-from bot.knowledge import MAX_ANSWER, TOPICS, KnowledgeError, load_knowledge
+from bot.core.knowledge import MAX_ANSWER, TOPICS, KnowledgeError, load_knowledge
 
 REAL = PROJECT_ROOT / "knowledge"
 

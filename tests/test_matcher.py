@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from bot.config import PROJECT_ROOT
-from bot.evaluation import load_rows, score
-from bot.knowledge import load_knowledge
-from bot.matching import Matcher, Mode
-from bot.textnorm import clean, stem, tokens
+from bot.core.evaluation import load_rows, score
+from bot.core.knowledge import load_knowledge
+from bot.core.matching import Matcher, Mode
+from bot.core.textnorm import clean, stem, tokens
 
 
 @pytest.fixture(scope="module")

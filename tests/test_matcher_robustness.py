@@ -8,9 +8,9 @@ import random
 
 import pytest
 
-from bot.knowledge import Knowledge, load_knowledge
-from bot.matching import Decision, Matcher
-from bot.replies import decision_reply, render_text
+from bot.core.knowledge import Knowledge, load_knowledge
+from bot.core.matching import Decision, Matcher
+from bot.core.replies import decision_reply, render_text
 
 MODES = ("ask", "channel")
 KINDS = {"answer", "suggest", "none", "urgent"}

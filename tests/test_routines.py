@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.knowledge import DayRoutine, Knowledge, load_knowledge
-from bot.replies import day_routine_reply, routine_reply
+from bot.core.knowledge import DayRoutine, Knowledge, load_knowledge
+from bot.core.replies import day_routine_reply, routine_reply
 
 AREAS = {"chest", "shoulders", "upper back"}
 
@@ -119,7 +119,7 @@ def test_the_stretches_and_core_lists_fit_in_one_discord_embed(
     ids=str,
 )
 def test_the_rotation_never_repeats_the_previous_day(knowledge: Knowledge, start: date) -> None:
-    from bot.schedule import routine_for
+    from bot.core.schedule import routine_for
 
     days = [start + timedelta(days=n) for n in range(14)]
     picked = [routine_for(d, knowledge) for d in days]

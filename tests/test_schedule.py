@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.knowledge import load_knowledge
-from bot.schedule import (
+from bot.core.knowledge import load_knowledge
+from bot.core.schedule import (
     ZoneError,
     due_on,
     next_due,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge import load_knowledge
-from bot.matching import Matcher
+from bot.core.knowledge import load_knowledge
+from bot.core.matching import Matcher
 
 STORY = (
     "Been running about two years, three times a week, mostly parkrun and a longer one on "

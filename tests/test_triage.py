@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge import load_knowledge
-from bot.matching import Matcher
+from bot.core.knowledge import load_knowledge
+from bot.core.matching import Matcher
 
 STORY_START = (
     "Long post sorry. Training for my first half, three runs a week plus a long one on "

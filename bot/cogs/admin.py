@@ -17,10 +17,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import embeds
-from bot.knowledge import KnowledgeError, load_knowledge, removals
-from bot.matching import Matcher
-from bot.replies import Reply
+from bot.core.knowledge import KnowledgeError, load_knowledge, removals
+from bot.core.matching import Matcher
+from bot.core.replies import Reply
+from bot.ui import embeds
 
 log = logging.getLogger(__name__)
 

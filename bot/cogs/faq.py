@@ -1,6 +1,6 @@
 """The FAQ features: answers in enabled channels, to mentions and DMs, and the slash commands.
 
-/ask, /faq, /stretches, /core, /disclaimer and /help. Everything is rendered by bot.embeds;
+/ask, /faq, /stretches, /core, /disclaimer and /help. Everything is rendered by bot.ui.embeds;
 every message allows no mentions at all, and member text is never echoed unescaped.
 
 Asked questions are logged in batches by one writer task. A batch the store cannot take (a
@@ -24,12 +24,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import embeds
-from bot.cooldowns import Cooldowns
-from bot.dbfaults import DatabaseUnusable, DiskFull, StoreError
-from bot.knowledge import FaqEntry, Knowledge
-from bot.matching import Decision, Matcher, Mode
-from bot.replies import (
+from bot.core.cooldowns import Cooldowns
+from bot.core.knowledge import FaqEntry, Knowledge
+from bot.core.matching import Decision, Matcher, Mode
+from bot.core.replies import (
     Reply,
     core_reply,
     decision_reply,
@@ -37,7 +35,9 @@ from bot.replies import (
     help_reply,
     stretches_reply,
 )
+from bot.dbfaults import DatabaseUnusable, DiskFull, StoreError
 from bot.store import QuestionRecord
+from bot.ui import embeds
 
 log = logging.getLogger(__name__)
 
@@ -369,7 +369,7 @@ class FAQ(commands.Cog):
         """The reminders cog's "Remind me daily" button, when that cog is loaded."""
         if self.bot.get_cog("Reminders") is None:
             return None
-        from bot.cogs.reminders import remind_me_button  # imports bot.embeds: keep it lazy
+        from bot.cogs.reminders import remind_me_button  # imports bot.ui.embeds: keep it lazy
 
         view = discord.ui.View(timeout=None)
         view.add_item(remind_me_button(routine))

@@ -3,7 +3,8 @@
 /remind subscribe|status|pause|resume|unsubscribe|test. The DM carries the day's routine
 from knowledge/, the disclaimer, and Done / Skip today / Stop reminders buttons whose state
 lives in their custom_id, so they keep working after a restart. The cog owns the one
-reminder dispatcher (bot.dispatcher), started when the bot is ready and stopped in cog_unload; it
+reminder dispatcher (bot.reminders.dispatcher), started when the bot is ready and stopped
+in cog_unload; it
 sends through ``send_reminder`` here, one request per DM once the DM channel id is known. Each
 daily DM carries its claim's nonce with ``enforce_nonce``, so a retry never makes a second DM;
 failures are translated into the dispatcher's terms, saying whether the request may have
@@ -30,18 +31,8 @@ from discord import app_commands
 from discord.ext import commands
 from discord.ui import DynamicItem
 
-from bot import embeds
-from bot.dbfaults import StoreError
-from bot.dispatcher import (
-    Dispatcher,
-    DMsClosed,
-    RateLimited,
-    Rejected,
-    Transient,
-    UnknownRecipient,
-)
-from bot.replies import Reply, day_routine_reply
-from bot.schedule import (
+from bot.core.replies import Reply, day_routine_reply
+from bot.core.schedule import (
     ROUTINES,
     format_time,
     parse_time,
@@ -49,7 +40,17 @@ from bot.schedule import (
     routine_for,
     zone_choices,
 )
+from bot.dbfaults import StoreError
+from bot.reminders.dispatcher import (
+    Dispatcher,
+    DMsClosed,
+    RateLimited,
+    Rejected,
+    Transient,
+    UnknownRecipient,
+)
 from bot.store import Claim, Subscription
+from bot.ui import embeds
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 Plain Python, no Discord, deterministic. How it decides:
 
-1. Red flags first (bot.triage): a match is ``urgent`` whatever else the question says.
+1. Red flags first (bot.core.triage): a match is ``urgent`` whatever else the question says.
 2. The question is cleaned, misspellings are corrected against the knowledge base's own
    vocabulary (rapidfuzz), members' words are mapped to the FAQ's (language.yaml), and
    words are stemmed.
@@ -23,12 +23,12 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from bot.analysis import Analysis, Analyzer
-from bot.knowledge import MAX_TOPIC_WORDS, FaqEntry, Knowledge
-from bot.reading import Reader
-from bot.scoring import EntryIndex, Scores
-from bot.textnorm import STOPWORDS, clean, tokens
-from bot.triage import Triage
+from bot.core.analysis import Analysis, Analyzer
+from bot.core.knowledge import MAX_TOPIC_WORDS, FaqEntry, Knowledge
+from bot.core.reading import Reader
+from bot.core.scoring import EntryIndex, Scores
+from bot.core.textnorm import STOPWORDS, clean, tokens
+from bot.core.triage import Triage
 
 Kind = Literal["answer", "suggest", "none", "urgent"]
 Mode = Literal["ask", "channel"]

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from rapidfuzz import fuzz, process
 
-from bot.knowledge import DayRoutine, Knowledge
+from bot.core.knowledge import DayRoutine, Knowledge
 
 TIME_HELP = "Use a time like 07:30, 7:30, 7:30pm, 19:30 or 7pm."
 ZONE_HELP = "Use an IANA time zone name like Europe/London or America/New_York."

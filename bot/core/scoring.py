@@ -2,7 +2,7 @@
 
 An entry's text is its title, its phrasings and its keywords (counting double). A message
 scores against it by tf-idf: half cosine, half the share of the message's information the
-entry covers, each word weighed by its sentence (bot.analysis). Keywords add a bonus when
+entry covers, each word weighed by its sentence (bot.core.analysis). Keywords add a bonus when
 they appear close together; an overview entry's keywords lift the rest of its topic a little.
 Only entries that share a rare word or a keyword with the message are scored at all.
 """
@@ -15,8 +15,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.analysis import STOP_STEMS, Analysis, Analyzer
-from bot.knowledge import Knowledge
+from bot.core.analysis import STOP_STEMS, Analysis, Analyzer
+from bot.core.knowledge import Knowledge
 
 KEYWORD_WEIGHT = 0.3
 COSINE_SHARE = 0.5

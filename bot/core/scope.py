@@ -28,10 +28,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-from bot.knowledge import Phrase, TriageScope
-from bot.phrases import Hit, PhraseIndex
-from bot.reading import Reading
-from bot.textnorm import STOPWORDS, stem
+from bot.core.knowledge import Phrase, TriageScope
+from bot.core.phrases import Hit, PhraseIndex
+from bot.core.reading import Reading
+from bot.core.textnorm import STOPWORDS, stem
 
 # After a comma, negation goes on only into a list of symptoms: "no pain, numbness or ...",
 # "no pain, or any numbness", "no pain, and tingling"; not into ", and there's tingling".

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.knowledge import Knowledge
-from bot.phrases import PhraseIndex
-from bot.reading import Reader, Reading
-from bot.textnorm import SENTENCE_END, STOPWORDS, clean, stem, tokens
+from bot.core.knowledge import Knowledge
+from bot.core.phrases import PhraseIndex
+from bot.core.reading import Reader, Reading
+from bot.core.textnorm import SENTENCE_END, STOPWORDS, clean, stem, tokens
 
 STORY_WEIGHT = 0.4  # a story sentence, next to the sentences that ask
 STORY_ASK_WEIGHT = 0.5  # an ask phrase found outside the asking sentences

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from bot.matching import Decision, Matcher, Mode
+from bot.core.matching import Decision, Matcher, Mode
 
 
 @dataclass(frozen=True)

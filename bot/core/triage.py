@@ -4,7 +4,7 @@ Each red flag in knowledge/redflags.yaml is a set of word lists, not patterns. A
 by one of its ``alone`` phrases, or by one word of each list of a ``together`` combination close
 together in one sentence ("an acute pain around the left side of my chest"). Its
 ``other_senses`` ("chest day", "fell behind") hide the words they contain from that flag, unless
-a longer symptom phrase covers them. Then bot.scope decides whether each mention is a current
+a longer symptom phrase covers them. Then bot.core.scope decides whether each mention is a current
 report: negated, hypothetical, general and finished mentions do not count. The first mention
 that does count, in a message that mentions the back or pain when the flag needs that,
 raises the flag: one real red flag anywhere wins over any number of denied ones.
@@ -15,11 +15,11 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from bot.knowledge import Knowledge, RedFlag
-from bot.phrases import Hit, PhraseIndex, unshadowed
-from bot.reading import Reading
-from bot.scope import Scope, ScopeMap, stems_of
-from bot.textnorm import STOPWORDS, stem
+from bot.core.knowledge import Knowledge, RedFlag
+from bot.core.phrases import Hit, PhraseIndex, unshadowed
+from bot.core.reading import Reading
+from bot.core.scope import Scope, ScopeMap, stems_of
+from bot.core.textnorm import STOPWORDS, stem
 
 PAIR_WINDOW = 5  # content words at most between the words of a `together` combination
 SYMPTOM = frozenset({"alone", "part"})

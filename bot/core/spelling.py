@@ -1,7 +1,7 @@
 """Typo correction against the knowledge base's own words, never of an English word.
 
 A word is left alone when the knowledge base uses it, when it is an English word (see
-bot.wordlist), when it is short or not purely letters. Otherwise the closest knowledge-base
+bot.core.wordlist), when it is short or not purely letters. Otherwise the closest knowledge-base
 word within a Damerau-Levenshtein distance of 1 (2 for words of 7 letters or more) that shares
 its first letter replaces it: "numbess" -> "numbness", "shoud" -> "should". A word that only
 red-flag triage uses is reached from one edit away at most, so "suncream" never turns into
@@ -17,7 +17,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from bot.wordlist import english_words
+from bot.core.wordlist import english_words
 
 MIN_LENGTH = 4
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.clock import Clock
+from bot.core.clock import Clock
 
 # Forget expired entries once a table grows past this, so memory stays bounded.
 _PRUNE_AT = 10_000

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.spelling import Speller
-from bot.textnorm import SENTENCE_END, clean, is_word, marked_tokens, stem
+from bot.core.spelling import Speller
+from bot.core.textnorm import SENTENCE_END, clean, is_word, marked_tokens, stem
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from typing import Any
 import discord
 from discord.ui import DynamicItem
 
+from bot.core.knowledge import TOPICS, FaqEntry, Knowledge
+from bot.core.replies import Reply, answer_reply
 from bot.dbfaults import DiskFull, StoreError
-from bot.knowledge import TOPICS, FaqEntry, Knowledge
-from bot.replies import Reply, answer_reply
 
 log = logging.getLogger(__name__)
 

@@ -45,9 +45,9 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.clock import Clock
+from bot.core.clock import Clock
 from bot.dbfaults import DatabaseUnusable, DiskFull
-from bot.pacer import Pacer
+from bot.reminders.pacer import Pacer
 from bot.store import Claim, Store
 
 log = logging.getLogger(__name__)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.knowledge import DayRoutine, Exercise, FaqEntry, Knowledge
-from bot.matching import Decision
+from bot.core.knowledge import DayRoutine, Exercise, FaqEntry, Knowledge
+from bot.core.matching import Decision
 
 ReplyKind = Literal["answer", "suggest", "none", "urgent", "routine", "info"]
 
