@@ -14,13 +14,14 @@ from typing import Generic, TypeVar
 
 GAP = "..."
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 
 @dataclass(frozen=True)
-class Hit(Generic[T]):
+class Hit(Generic[T_co]):
     start: int
     end: int  # exclusive
-    tag: T
+    tag: T_co
 
     def __len__(self) -> int:
         return self.end - self.start

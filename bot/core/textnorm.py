@@ -194,4 +194,4 @@ _SNOWBALL = Stemmer.Stemmer("english")
 @lru_cache(maxsize=32768)
 def stem(word: str) -> str:
     """The Snowball (Porter 2) English stem: stretches/stretching/stretched -> stretch."""
-    return _SNOWBALL.stemWord(word)
+    return str(_SNOWBALL.stemWord(word))

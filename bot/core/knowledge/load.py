@@ -9,11 +9,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from bot.core.knowledge.faq import load_faq
 from bot.core.knowledge.language import load_language
-from bot.core.knowledge.model import DEFAULT_DIR, Knowledge, KnowledgeError
+from bot.core.knowledge.model import (
+    DEFAULT_DIR,
+    DayRoutine,
+    Exercise,
+    FaqEntry,
+    Knowledge,
+    KnowledgeError,
+)
 from bot.core.knowledge.redflags import load_redflags
 from bot.core.knowledge.routines import load_routines
 from bot.core.knowledge.yamlfile import Checker
@@ -40,12 +47,14 @@ def load_knowledge(directory: Path | None = None) -> Knowledge:
     triage_check = Checker(base / "redflags.yaml", base)
     language_check = Checker(base / "language.yaml", base)
     routines_check = Checker(base / "routines.yaml", base)
-    entries, disclaimer, not_covered = _guarded(
-        load_faq, base / "faq.yaml", faq_check, ({}, None, None)
+    no_faq: tuple[dict[str, FaqEntry], str | None, str | None] = ({}, None, None)
+    no_routines: tuple[dict[str, Exercise], tuple[DayRoutine, ...]] = ({}, ())
+    entries, disclaimer, not_covered = _guarded(load_faq, base / "faq.yaml", faq_check, no_faq)
+    triage: dict[str, Any] = _guarded(load_redflags, base / "redflags.yaml", triage_check, {})
+    language: dict[str, Any] = _guarded(
+        load_language, base / "language.yaml", language_check, {"asks": {}}
     )
-    triage = _guarded(load_redflags, base / "redflags.yaml", triage_check, {})
-    language = _guarded(load_language, base / "language.yaml", language_check, {"asks": {}})
-    exercises, week = _guarded(load_routines, base / "routines.yaml", routines_check, ({}, ()))
+    exercises, week = _guarded(load_routines, base / "routines.yaml", routines_check, no_routines)
     for entry in entries.values() if not language_check.problems else ():
         for kind in entry.asks:
             if kind not in language["asks"]:

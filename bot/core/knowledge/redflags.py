@@ -28,7 +28,9 @@ SCOPE_LISTS = (
 SCOPE_FIELDS = (*SCOPE_LISTS, "window")
 
 
-def _load_together(raw: Any, check: Checker, where: str) -> tuple[tuple[Phrase, ...], ...]:
+def _load_together(
+    raw: Any, check: Checker, where: str
+) -> tuple[tuple[tuple[Phrase, ...], ...], ...]:
     combos: list[tuple[tuple[Phrase, ...], ...]] = []
     if raw is None:
         return ()
@@ -77,7 +79,7 @@ def _load_flag(raw: Any, n: int, check: Checker) -> RedFlag | None:
     if not alone and not together:
         check.fail(where, "has no words: give it 'alone' words or 'together' combinations")
         return None
-    return RedFlag(name.strip(), needs, alone, together, other, not_with)
+    return RedFlag(str(name).strip(), needs, alone, together, other, not_with)
 
 
 def load_redflags(path: Path, check: Checker) -> dict[str, Any]:

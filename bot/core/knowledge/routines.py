@@ -72,11 +72,11 @@ def load_routines(path: Path, check: Checker) -> tuple[dict[str, Exercise], tupl
             week.append(DayRoutine(name, parts["stretches"], parts["core"]))
     seen: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
     for n, day in enumerate(week, start=1):
-        key = (tuple(e.id for e in day.stretches), tuple(e.id for e in day.core))
-        for part, ids in zip(("stretches", "core"), key, strict=True):
+        plan = (tuple(e.id for e in day.stretches), tuple(e.id for e in day.core))
+        for part, ids in zip(("stretches", "core"), plan, strict=True):
             if len(set(ids)) != len(ids):
                 check.fail(f"week day {n}: ", f"'{part}' lists an exercise twice")
-        if key in seen:
-            check.fail(f"week day {n}: ", f"is the same routine as day {seen[key]}")
-        seen.setdefault(key, n)
+        if plan in seen:
+            check.fail(f"week day {n}: ", f"is the same routine as day {seen[plan]}")
+        seen.setdefault(plan, n)
     return exercises, tuple(week)
