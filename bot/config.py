@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import dotenv
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -14,19 +16,13 @@ class ConfigError(ValueError):
 
 
 def load_dotenv(path: Path) -> None:
-    """Put KEY=VALUE lines of ``path`` into os.environ without overriding what is set."""
-    if not path.is_file():
-        return
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, _, value = line.partition("=")
-        key = key.strip().removeprefix("export ").strip()
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        os.environ.setdefault(key, value)
+    """Put the settings of a .env file into os.environ without overriding what is set.
+
+    python-dotenv reads it with the rules every other tool uses: comments, inline comments
+    after a space (``DISCORD_TOKEN=abc # note`` is ``abc``), quotes, ``export``.
+    """
+    if path.is_file():
+        dotenv.load_dotenv(path, override=False, encoding="utf-8")
 
 
 def _path(raw: str) -> Path:

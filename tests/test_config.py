@@ -56,12 +56,18 @@ def test_bad_values_say_what_is_accepted(env, message) -> None:
 def test_dotenv_fills_only_what_the_environment_lacks(tmp_path: Path, monkeypatch) -> None:
     env_file = tmp_path / ".env"
     env_file.write_text(
-        "# comment\nRUNCLUB_TEST_A='from file'\nexport RUNCLUB_TEST_B=2\nnot a setting\n",
+        "# comment\nRUNCLUB_TEST_A='from file'\nexport RUNCLUB_TEST_B=2\n"
+        'RUNCLUB_TEST_C=abc # a note\nRUNCLUB_TEST_D="quoted # not a note"\n',
         encoding="utf-8",
     )
     monkeypatch.setenv("RUNCLUB_TEST_B", "from env")
-    monkeypatch.delenv("RUNCLUB_TEST_A", raising=False)
+    for name in ("RUNCLUB_TEST_A", "RUNCLUB_TEST_C", "RUNCLUB_TEST_D"):
+        monkeypatch.delenv(name, raising=False)
     load_dotenv(env_file)
     assert os.environ["RUNCLUB_TEST_A"] == "from file"
     assert os.environ["RUNCLUB_TEST_B"] == "from env"
+    assert os.environ["RUNCLUB_TEST_C"] == "abc"
+    assert os.environ["RUNCLUB_TEST_D"] == "quoted # not a note"
+    monkeypatch.delenv("RUNCLUB_TEST_C")
+    monkeypatch.delenv("RUNCLUB_TEST_D")
     monkeypatch.delenv("RUNCLUB_TEST_A")
