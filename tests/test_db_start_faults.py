@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.migrations import MIGRATIONS
 from bot.store import Store
+from bot.store.migrations import MIGRATIONS
 from tests.bot_process import can_drop_privileges, finish, spawn
 
 

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bot.dbfaults import DatabaseUnusable
 from bot.store import MIGRATIONS, Store
+from bot.store.faults import DatabaseUnusable
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

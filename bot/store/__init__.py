@@ -10,7 +10,7 @@ reminder, so two processes can never both claim it. It keeps when its first requ
 have gone out (the retry window of bot.reminders.dispatcher runs from then); the DM carries a nonce
 made from the subscription and the local date, so Discord itself refuses a second one.
 
-Faults (bot.dbfaults): opening checks the file (it opens, it is a database, quick_check
+Faults (bot.store.faults): opening checks the file (it opens, it is a database, quick_check
 passes, its schema is not newer than this release, it can be written) and refuses with one
 line naming DATABASE_PATH. While running, every write first checks that the path still names
 the file that was opened; a deleted or replaced file, or a damaged one, is fatal: the store
@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfoNotFoundError
 import aiosqlite
 
 from bot.core.schedule import ZoneError, next_due, resolve_zone
-from bot.dbfaults import (
+from bot.store.faults import (
     DatabaseUnusable,
     FileIdentity,
     StoreError,
@@ -50,7 +50,7 @@ from bot.dbfaults import (
     moved_away,
     newer_schema,
 )
-from bot.migrations import MIGRATIONS
+from bot.store.migrations import MIGRATIONS
 
 __all__ = ["MIGRATIONS", "Claim", "ClaimResult", "Store", "Subscription"]
 
