@@ -51,9 +51,8 @@ async def test_a_failing_migration_rolls_back_and_leaves_the_version(tmp_path, m
     path = tmp_path / "bot.sqlite3"
     s = await Store.open(path)
     await s.close()
-    monkeypatch.setattr(
-        "bot.store.MIGRATIONS", (*MIGRATIONS, "CREATE TABLE extra (x INTEGER); SELECT nope()")
-    )
+    failing = "CREATE TABLE extra (x INTEGER); SELECT nope()"
+    monkeypatch.setattr("bot.store.migrations.SQLITE", (*MIGRATIONS, failing))
     with pytest.raises(DatabaseUnusable, match=r"DATABASE_PATH=.*no such function: nope"):
         await Store.open(path)
     con = sqlite3.connect(path)

@@ -20,39 +20,31 @@ and writes nothing, so the caller keeps its data and tries again.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import os
 import re
-import sqlite3
-import threading
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple, NoReturn
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfoNotFoundError
 
-import aiosqlite
-
 from bot.core.schedule import ZoneError, next_due, resolve_zone
-from bot.store.faults import (
-    DatabaseUnusable,
-    FileIdentity,
-    StoreError,
-    damaged,
-    describe,
-    folder_problem,
-    is_fatal,
-    moved_away,
-    newer_schema,
-)
-from bot.store.migrations import MIGRATIONS
+from bot.store.faults import DatabaseUnusable, DiskFull, StoreError
+from bot.store.migrations import SQLITE as MIGRATIONS
+from bot.store.sqlite.connection import FatalHandler, SqliteConnection, fetch_all, fetch_one
 
-__all__ = ["MIGRATIONS", "Claim", "ClaimResult", "Store", "Subscription"]
+__all__ = [
+    "MIGRATIONS",
+    "Claim",
+    "ClaimResult",
+    "DatabaseUnusable",
+    "DiskFull",
+    "Store",
+    "StoreError",
+    "Subscription",
+]
 
 log = logging.getLogger(__name__)
 
@@ -205,18 +197,6 @@ def _plan(
     return out, nxt.timestamp(), str(nday)
 
 
-async def _worker_stopped(db: aiosqlite.Connection) -> None:
-    """After a failed connect, aiosqlite stops its worker thread without waiting for it; if the
-    event loop closed first, the thread would print a traceback as the process exits."""
-    thread = getattr(db, "_thread", None)
-    if isinstance(thread, threading.Thread) and thread.is_alive():
-        await asyncio.to_thread(thread.join, 5.0)
-
-
-def _absolute(path: Path | str) -> Path:
-    return Path(os.path.abspath(path))
-
-
 def _row_problem(exc: Exception, tz: str) -> str:
     """For the log: what was wrong with a subscription row (no member text in it)."""
     if isinstance(exc, ZoneError | ZoneInfoNotFoundError):
@@ -248,182 +228,44 @@ def _sub(row: Iterable[Any]) -> Subscription:
     )
 
 
-FatalHandler = Callable[[StoreError], None]
-
-
 class Store:
     """All reads and writes of the bot's database. Create with ``await Store.open(path)``."""
 
-    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
-        self.db = db
-        self.path = path
-        self._lock = asyncio.Lock()
-        self._identity: FileIdentity | None = None
-        self.fatal: DatabaseUnusable | None = None  # set once the file must not be used
-        self.on_fatal: FatalHandler | None = None  # told once; logs the error when None
+    def __init__(self, connection: SqliteConnection) -> None:
+        self.connection = connection
+        self.db = connection.db
+        self.path = connection.path
+        self._lock = connection.lock
+        self._tx = connection.transaction
+        self._one = connection.one
+        self._all = connection.all
+        self.check_file = connection.check_file
+        self.checkpoint = connection.checkpoint
+        self.schema_version = connection.schema_version
+        self.close = connection.close
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
-        """Open (creating if needed), check and migrate the database at ``path``.
+        """Open (creating if needed), check and migrate the database at ``path``."""
+        return cls(await SqliteConnection.open(path))
 
-        Raises DatabaseUnusable with one line naming DATABASE_PATH when the folder or file
-        cannot be created, opened or written, the file is not a database or is damaged
-        (PRAGMA quick_check), or its schema is newer than this release knows.
-        """
-        path = _absolute(path)  # error messages name the absolute path
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise folder_problem(path, exc) from exc
-        db = aiosqlite.connect(path, isolation_level=None)
-        try:
-            await db
-        except sqlite3.Error as exc:
-            await _worker_stopped(db)
-            raise describe(exc, path) from exc
-        try:
-            await db.execute("PRAGMA busy_timeout = 10000")
-            await db.execute("PRAGMA journal_mode = WAL")
-            await db.execute("PRAGMA foreign_keys = ON")
-            await db.execute("PRAGMA synchronous = NORMAL")
-            # the dispatcher checkpoints when it goes idle (Store.checkpoint), so a claim's
-            # commit rarely pays for one; this is the backstop
-            await db.execute("PRAGMA wal_autocheckpoint = 10000")
-            store = cls(db, path)
-            await store._quick_check()
-            await store._migrate()
-            await store._probe_write()
-            store._identity = FileIdentity.of(path)
-        except sqlite3.Error as exc:
-            await db.close()
-            raise describe(exc, path) from exc
-        except BaseException:
-            await db.close()
-            raise
-        return store
+    @property
+    def fatal(self) -> DatabaseUnusable | None:
+        return self.connection.fatal
 
-    async def close(self) -> None:
-        await self.db.close()
+    @property
+    def on_fatal(self) -> FatalHandler | None:
+        return self.connection.on_fatal
 
-    async def _quick_check(self) -> None:
-        rows = await self._raw_all("PRAGMA quick_check(3)")
-        problems = [str(r[0]) for r in rows if r[0] != "ok"]
-        if problems:
-            raise damaged(self.path, f"quick_check: {'; '.join(problems)}")
-
-    async def _migrate(self) -> None:
-        (found,) = await self._raw_one("PRAGMA user_version")
-        if found > len(MIGRATIONS):
-            raise newer_schema(self.path, found, len(MIGRATIONS))
-        for version, script in enumerate(MIGRATIONS, start=1):
-            async with self._tx() as db:
-                async with db.execute("PRAGMA user_version") as cur:
-                    (current,) = await cur.fetchone()  # type: ignore[misc]
-                if current >= version:
-                    continue
-                # executescript would commit first; run the statements inside our transaction
-                for statement in script.split(";"):
-                    if statement.strip():
-                        await db.execute(statement)
-                await db.execute(f"PRAGMA user_version = {version}")
-
-    async def _probe_write(self) -> None:
-        """A read-only file opens and reads fine; find out now, not at the first reminder."""
-        async with self._tx() as db:
-            await db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
-
-    # -- faults ---------------------------------------------------------------------------
-
-    def check_file(self) -> None:
-        """Raise (once reported) if the path no longer names the file this store opened."""
-        if self.fatal is not None:
-            raise self.fatal
-        if self._identity is None:
-            return
-        gone = moved_away(self.path, self._identity)
-        if gone is not None:
-            raise self._fail(gone)
-
-    def _fail(self, error: DatabaseUnusable) -> DatabaseUnusable:
-        """Record a fatal fault, report it once, and return it for the caller to raise."""
-        if self.fatal is None:
-            self.fatal = error
-            if self.on_fatal is not None:
-                self.on_fatal(error)
-            else:
-                log.error("%s", error)
-        return self.fatal
-
-    def _translate(self, exc: sqlite3.Error) -> Exception:
-        """The exception to raise instead of a SQLite one met while the bot runs."""
-        if self._identity is None:  # still opening: Store.open describes it
-            return exc
-        error = describe(exc, self.path)
-        if is_fatal(exc) and isinstance(error, DatabaseUnusable):
-            return self._fail(error)
-        if not isinstance(error, DatabaseUnusable):  # DiskFull: the caller tries again
-            return error
-        return exc  # busy, locked, I/O...: the caller backs off
-
-    def _reraise(self, exc: sqlite3.Error) -> NoReturn:
-        error = self._translate(exc)
-        if error is exc:
-            raise exc
-        raise error from exc
-
-    async def checkpoint(self) -> None:
-        """Copy the write-ahead log into the database file, if no reader is in the way."""
-        await self._one("PRAGMA wal_checkpoint(PASSIVE)")
-
-    async def schema_version(self) -> int:
-        (version,) = await self._one("PRAGMA user_version")
-        return int(version)
-
-    @asynccontextmanager
-    async def _tx(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction at a time on this connection; BEGIN IMMEDIATE locks the file.
-
-        First checks that the path still names the opened file. SQLite errors come out
-        translated (see ``_translate``): DiskFull, or DatabaseUnusable once reported.
-        """
-        async with self._lock:
-            self.check_file()
-            try:
-                await self.db.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self.db
-                    await self.db.execute("COMMIT")
-                except BaseException:
-                    # SQLite has already rolled back after some errors (SQLITE_FULL)
-                    with contextlib.suppress(sqlite3.OperationalError):
-                        await self.db.execute("ROLLBACK")
-                    raise
-            except sqlite3.Error as exc:
-                self._reraise(exc)
+    @on_fatal.setter
+    def on_fatal(self, handler: FatalHandler | None) -> None:
+        self.connection.on_fatal = handler
 
     async def _raw_one(self, sql: str, params: Iterable[Any] = ()) -> Any:
-        async with self.db.execute(sql, tuple(params)) as cur:
-            return await cur.fetchone()
+        return await fetch_one(self.db, sql, params)
 
     async def _raw_all(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
-        async with self.db.execute(sql, tuple(params)) as cur:
-            return list(await cur.fetchall())
-
-    # Reads take the lock too: a read left open on the connection while another coroutine
-    # begins a write would pin an old snapshot, and SQLite then refuses the write at once.
-    async def _one(self, sql: str, params: Iterable[Any] = ()) -> Any:
-        async with self._lock:
-            try:
-                return await self._raw_one(sql, params)
-            except sqlite3.Error as exc:
-                self._reraise(exc)
-
-    async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
-        async with self._lock:
-            try:
-                return await self._raw_all(sql, params)
-            except sqlite3.Error as exc:
-                self._reraise(exc)
+        return await fetch_all(self.db, sql, params)
 
     # -- answer channels ------------------------------------------------------------------
 
