@@ -26,9 +26,9 @@ async def test_open_creates_file_wal_fk_and_latest_version(tmp_path):
     try:
         assert path.is_file()
         assert await s.schema_version() == len(MIGRATIONS)
-        async with s.db.execute("PRAGMA journal_mode") as cur:
+        async with s.connection.db.execute("PRAGMA journal_mode") as cur:
             assert (await cur.fetchone())[0] == "wal"
-        async with s.db.execute("PRAGMA foreign_keys") as cur:
+        async with s.connection.db.execute("PRAGMA foreign_keys") as cur:
             assert (await cur.fetchone())[0] == 1
     finally:
         await s.close()

@@ -64,7 +64,7 @@ async def test_a_migration_file_with_a_trigger_applies(tmp_path, monkeypatch):
         assert await store.schema_version() == 3
         await store.enable_channel(1, 10)
         async with store.connection.lock:
-            rows = await store.db.execute_fetchall("SELECT * FROM channel_history")
+            rows = await store.connection.db.execute_fetchall("SELECT * FROM channel_history")
         assert list(rows) == [(1, 10, "added; by an admin.")]
     finally:
         await store.close()

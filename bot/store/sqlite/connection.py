@@ -22,7 +22,7 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import NoReturn
@@ -30,13 +30,13 @@ from typing import NoReturn
 import aiosqlite
 
 from bot.store import migrations
-from bot.store.faults import DatabaseUnusable, StoreError, damaged, folder_problem
+from bot.store.faults import DatabaseUnusable, damaged, folder_problem
+from bot.store.interface import FatalHandler
 from bot.store.sqlite.faults import FileIdentity, describe, is_fatal, moved_away
 from bot.store.sqlite.migrate import migrate
 
 log = logging.getLogger(__name__)
 
-FatalHandler = Callable[[StoreError], None]
 Params = Iterable[object]
 
 PRAGMAS = (
