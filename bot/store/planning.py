@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfoNotFoundError
 
 from bot.core.schedule import ZoneError, next_due, resolve_zone
-from bot.store.model import RoutineAction, SendStatus
+from bot.store.model import RoutineAction
 
 QUARANTINE_REASON = (
     "Your reminder settings could not be read (for example, your time zone is not known on "
@@ -28,41 +28,44 @@ LATE_DETAIL = "late"
 
 
 @dataclass(frozen=True)
-class PlannedSend:
-    """A send record to insert for a due subscription: claimed (to send now) or skipped."""
+class Occurrence:
+    """A member's reminder time on one local day."""
 
     local_date: date
     due: datetime
-    status: SendStatus
 
 
 @dataclass(frozen=True)
 class DuePlan:
-    sends: tuple[PlannedSend, ...]
+    """What becomes of a subscription whose reminder is due.
+
+    ``on_time``: its due day's send is claimed (to send now); else that send is skipped, too
+    late. ``catch_up``: after a skipped one, the member's time that came round again within
+    the grace window, claimed. Then the subscription moves on to its next day.
+    """
+
+    on_time: bool
+    catch_up: Occurrence | None
     next_due: datetime
     next_local_date: date
 
 
 def plan_due(
-    *, now: datetime, grace: timedelta, local_time: time, tz: str, due: datetime, day: date
+    *, now: datetime, grace: timedelta, local_time: time, tz: str, due: datetime
 ) -> DuePlan:
-    """The send records of a subscription due at ``due`` for local ``day``, and its next day.
+    """The plan for a subscription at ``local_time`` in ``tz``, due at ``due``.
 
-    A reminder due more than ``grace`` ago is skipped; if the member's time came round again
-    within the grace window (after downtime), that one is claimed. Raises for a subscription
-    that cannot be scheduled (a zone this machine does not know).
+    Raises for a subscription that cannot be scheduled (a zone this machine does not know).
     """
     zone = resolve_zone(tz)
-    sends: tuple[PlannedSend, ...]
-    if now - due <= grace:
-        sends = (PlannedSend(day, due, SendStatus.CLAIMED),)
-    else:
-        sends = (PlannedSend(day, due, SendStatus.SKIPPED),)
+    on_time = now - due <= grace
+    catch_up = None
+    if not on_time:
         late_due, late_day = next_due(local_time, zone, now - grace)
         if late_due <= now:
-            sends += (PlannedSend(late_day, late_due, SendStatus.CLAIMED),)
+            catch_up = Occurrence(late_day, late_due)
     nxt, next_day = next_due(local_time, zone, now)
-    return DuePlan(sends, nxt, next_day)
+    return DuePlan(on_time, catch_up, nxt, next_day)
 
 
 def row_problem(exc: Exception, tz: str) -> str:

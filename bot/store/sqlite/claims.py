@@ -22,7 +22,6 @@ from bot.store.planning import (
     LATE_DETAIL,
     QUARANTINE_NOTICE,
     QUARANTINE_REASON,
-    PlannedSend,
     plan_due,
     row_problem,
 )
@@ -30,6 +29,9 @@ from bot.store.sqlite.columns import epoch, instant, maybe_instant
 from bot.store.sqlite.connection import SqliteConnection, fetch_all
 from bot.store.sqlite.notices import insert_notice
 
+# as bound to SQL (plain text binds faster than a StrEnum); a claimed send carries the claim
+# token and its first attempt (now: no request can have gone out before), a skipped one why
+CLAIMED, SKIPPED, LATE = SendStatus.CLAIMED.value, SendStatus.SKIPPED.value, LATE_DETAIL
 INSERT_SEND = (
     "INSERT OR IGNORE INTO sends (subscription_id, user_id, local_date, due_utc,"
     " status, claim_token, detail, at, first_attempt_utc)"
@@ -73,21 +75,29 @@ class SqliteClaims:
             updates: list[tuple[object, ...]] = []
             for sid, uid, lt, tz, due_ts, ldate in rows:
                 try:
+                    day = str(date.fromisoformat(ldate))
+                    due = float(due_ts)
                     plan = plan_due(
                         now=now,
                         grace=grace,
                         local_time=time.fromisoformat(lt),
                         tz=tz,
-                        due=instant(float(due_ts)),
-                        day=date.fromisoformat(ldate),
+                        due=instant(due),
                     )
                 except Exception as exc:  # one bad row must not stop everyone's reminders
                     quarantined.append(Quarantined(sid, uid, row_problem(exc, tz)))
                     continue
-                for send in plan.sends:
-                    inserts.append(_send_row(sid, uid, send, token, t_now))
-                    skipped += send.status is SendStatus.SKIPPED
-                updates.append((plan.next_due.timestamp(), str(plan.next_local_date), sid))
+                if plan.on_time:
+                    inserts.append((sid, uid, day, due, CLAIMED, token, None, t_now, t_now))
+                else:
+                    skipped += 1
+                    inserts.append((sid, uid, day, due, SKIPPED, None, LATE, t_now, None))
+                if plan.catch_up is not None:
+                    late_day, late_due = str(plan.catch_up.local_date), epoch(plan.catch_up.due)
+                    inserts.append(
+                        (sid, uid, late_day, late_due, CLAIMED, token, None, t_now, t_now)
+                    )
+                updates.append((epoch(plan.next_due), str(plan.next_local_date), sid))
             await db.executemany(INSERT_SEND, inserts)
             await db.executemany(
                 "UPDATE subscriptions SET next_due_utc = ?, next_local_date = ? WHERE id = ?",
@@ -178,19 +188,6 @@ class SqliteClaims:
             }
             for sid, sub, uid, day, due, status, detail, message_id, at, first in rows
         ]
-
-
-def _send_row(
-    sid: int, uid: int, send: PlannedSend, token: str, t_now: float
-) -> tuple[object, ...]:
-    """A new send record's columns: a claimed one carries the claim token and its first
-    attempt (now: no request for it can have gone out before)."""
-    if send.status is SendStatus.CLAIMED:
-        claim_token, detail, first_attempt = token, None, t_now
-    else:
-        claim_token, detail, first_attempt = None, LATE_DETAIL, None
-    day, due = str(send.local_date), send.due.timestamp()
-    return (sid, uid, day, due, send.status.value, claim_token, detail, t_now, first_attempt)
 
 
 async def _claims_with_token(db: aiosqlite.Connection, token: str) -> list[Claim]:
