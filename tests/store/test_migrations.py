@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import MIGRATIONS, Store
+from bot.store.faults import DatabaseUnusable
 from bot.store.migrations import MigrationFilesError, load, load_folder
 from bot.store.sqlite.migrate import statements
 
@@ -94,3 +95,33 @@ def test_a_badly_numbered_folder_is_refused(tmp_path, names, problem):
         (tmp_path / name).write_text("SELECT 1;")
     with pytest.raises(MigrationFilesError, match=problem):
         load_folder(tmp_path)
+
+
+async def test_migrations_run_once_and_keep_data(tmp_path):
+    path = tmp_path / "bot.sqlite3"
+    s = await Store.open(path)
+    await s.enable_channel(1, 2)
+    await s.close()
+    s = await Store.open(path)  # a second open must not re-run migration 1 (tables exist)
+    try:
+        assert await s.enabled_channels(1) == [2]
+        assert await s.schema_version() == len(MIGRATIONS)
+    finally:
+        await s.close()
+
+
+async def test_a_failing_migration_rolls_back_and_leaves_the_version(tmp_path, monkeypatch):
+    path = tmp_path / "bot.sqlite3"
+    s = await Store.open(path)
+    await s.close()
+    failing = "CREATE TABLE extra (x INTEGER); SELECT nope()"
+    monkeypatch.setattr("bot.store.migrations.SQLITE", (*MIGRATIONS, failing))
+    with pytest.raises(DatabaseUnusable, match=r"DATABASE_PATH=.*no such function: nope"):
+        await Store.open(path)
+    con = sqlite3.connect(path)
+    try:
+        assert con.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        names = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+        assert "extra" not in names
+    finally:
+        con.close()
