@@ -25,7 +25,7 @@ import threading
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import aiosqlite
 
@@ -189,7 +189,7 @@ class SqliteConnection:
             except sqlite3.Error as exc:
                 self._reraise(exc)
 
-    async def value(self, sql: str, params: Params = ()) -> object:
+    async def value(self, sql: str, params: Params = ()) -> Any:
         """The first column of the first row of a read (None when there is no row)."""
         row = await self.one(sql, params)
         return None if row is None else row[0]
@@ -199,7 +199,7 @@ class SqliteConnection:
         await self.one("PRAGMA wal_checkpoint(PASSIVE)")
 
     async def schema_version(self) -> int:
-        return int(str(await self.value("PRAGMA user_version")))
+        return int(await self.value("PRAGMA user_version"))
 
 
 async def fetch_one(db: aiosqlite.Connection, sql: str, params: Params = ()) -> sqlite3.Row | None:
