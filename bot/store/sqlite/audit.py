@@ -20,7 +20,8 @@ RULES = (
         "send records without their subscription",
     ),
 )
-# a member's rows, table by table; their subscription goes last (its sends cascade)
+# a member's rows, table by table; sends before their subscription, so the count includes
+# the ones its cascade would take
 MEMBER_TABLES = ("questions", "feedback", "sends", "notices", "routine_log", "subscriptions")
 
 
