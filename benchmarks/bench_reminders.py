@@ -95,7 +95,7 @@ async def part1(members: int, limit: float, pace: float, workdir: Path) -> dict[
                 str(local.date()),
             )
         )
-    async with store._tx() as tx:
+    async with store.connection.transaction() as tx:
         await tx.executemany(
             "INSERT INTO subscriptions (user_id, dm_channel_id, local_time, tz, routine, status,"
             " created_at, updated_at, next_due_utc, next_local_date)"

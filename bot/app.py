@@ -23,8 +23,8 @@ from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
 from bot.core.knowledge import Knowledge, load_knowledge
 from bot.core.matching import Matcher
-from bot.dbfaults import DatabaseUnusable, DiskFull, StoreError
 from bot.store import Store
+from bot.store.faults import DatabaseUnusable, DiskFull, StoreError
 from bot.ui.embeds import DISK_FULL_TEXT
 
 log = logging.getLogger(__name__)

@@ -13,9 +13,9 @@ import discord
 
 from bot.app import RunClubBot, create_bot
 from bot.config import ConfigError, Settings
-from bot.dbfaults import StoreError
 from bot.redact import protect_logging
 from bot.store import Store
+from bot.store.faults import StoreError
 
 log = logging.getLogger(__name__)
 

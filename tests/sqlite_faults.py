@@ -36,12 +36,12 @@ def damage_page(path, page: int, size: int) -> None:
 async def disk_full(store) -> None:
     """No free page left in the file, and the file may not grow: every insert that needs a
     page fails with SQLITE_FULL."""
-    async with store._lock:
-        await (await store.db.execute("VACUUM")).close()
-        ((pages,),) = list(await store.db.execute_fetchall("PRAGMA page_count"))
-        await (await store.db.execute(f"PRAGMA max_page_count = {pages}")).close()
+    async with store.connection.lock:
+        await (await store.connection.db.execute("VACUUM")).close()
+        ((pages,),) = list(await store.connection.db.execute_fetchall("PRAGMA page_count"))
+        await (await store.connection.db.execute(f"PRAGMA max_page_count = {pages}")).close()
 
 
 async def disk_freed(store) -> None:
-    async with store._lock:
-        await (await store.db.execute("PRAGMA max_page_count = 1073741823")).close()
+    async with store.connection.lock:
+        await (await store.connection.db.execute("PRAGMA max_page_count = 1073741823")).close()

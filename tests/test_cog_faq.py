@@ -507,8 +507,8 @@ async def test_a_failing_button_gives_a_short_private_error_and_logs_it(
     # Recording feedback now fails. The bot may still be reading (the notices check after
     # /ask, the reminder dispatcher): SQLite refuses a DROP while a read is open on the
     # connection, so take the store's lock, as every statement of the bot does.
-    async with store._lock:
-        await store.db.execute("DROP TABLE feedback")
+    async with store.connection.lock:
+        await store.connection.db.execute("DROP TABLE feedback")
     error_log.expect("feedback button failed")
     vote = await double.click(answered, "faq:fb:up:treat-ice-heat")
     body = await vote.response()

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.migrations import MIGRATIONS
-from bot.store import Store
+from bot.store import MIGRATIONS, Store
 from tests.bot_process import can_drop_privileges, finish, spawn
 
 

@@ -35,8 +35,8 @@ from bot.core.replies import (
     help_reply,
     stretches_reply,
 )
-from bot.dbfaults import DatabaseUnusable, DiskFull, StoreError
 from bot.store import QuestionRecord
+from bot.store.faults import DatabaseUnusable, DiskFull, StoreError
 from bot.ui import embeds
 
 log = logging.getLogger(__name__)

@@ -40,7 +40,6 @@ from bot.core.schedule import (
     routine_for,
     zone_choices,
 )
-from bot.dbfaults import StoreError
 from bot.reminders.dispatcher import (
     Dispatcher,
     DMsClosed,
@@ -50,6 +49,7 @@ from bot.reminders.dispatcher import (
     UnknownRecipient,
 )
 from bot.store import Claim, Subscription
+from bot.store.faults import StoreError
 from bot.ui import embeds
 
 log = logging.getLogger(__name__)

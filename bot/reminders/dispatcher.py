@@ -29,7 +29,7 @@ an unknown user removes it, 429s are waited out, other refusals record 'failed'.
 is rebuilt from the database on start; nothing lives only in memory.
 
 Database faults never end the loop in a traceback every few seconds: a fault that makes the
-file unusable (damaged, deleted, replaced: bot.dbfaults) stops the dispatcher after the store
+file unusable (damaged, deleted, replaced: bot.store.faults) stops the dispatcher after the store
 has reported it once; any other failure to claim is retried with a backoff that doubles up
 to 5 minutes, with one traceback for the first failure and one line for each later one.
 A subscription whose row cannot be scheduled is quarantined by the store (paused with a
@@ -46,9 +46,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.core.clock import Clock
-from bot.dbfaults import DatabaseUnusable, DiskFull
 from bot.reminders.pacer import Pacer
 from bot.store import Claim, Store
+from bot.store.faults import DatabaseUnusable, DiskFull
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from discord.ui import DynamicItem
 
 from bot.core.knowledge import TOPICS, FaqEntry, Knowledge
 from bot.core.replies import Reply, answer_reply
-from bot.dbfaults import DiskFull, StoreError
+from bot.store.faults import DiskFull, StoreError
 
 log = logging.getLogger(__name__)
 

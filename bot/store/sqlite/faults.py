@@ -1,14 +1,9 @@
-"""What can go wrong with the database file, said in one line that names DATABASE_PATH.
+"""SQLite's failures as the store's faults, and the watch on the database file itself.
 
-The store turns every SQLite or file-system failure into one of these:
-
-- ``DatabaseUnusable``: the bot must not go on with this file (it cannot be opened or
-  written, it is not a database, it is damaged, its schema is newer than this release, or
-  it was deleted or replaced while the bot ran). At start the command line prints the
-  message and exits non-zero; while running the bot stops with it.
-- ``DiskFull``: SQLITE_FULL. Nothing was written; the writer keeps its data and tries again.
-
-Messages carry no traceback and nothing secret: the path, what is wrong, what to do.
+``describe`` turns a SQLite exception into DiskFull or DatabaseUnusable (bot.store.faults)
+by its result code; ``is_fatal`` says whether the file itself is the problem. A path that
+no longer names the file the bot opened (deleted, or replaced by another file) is found by
+comparing device and inode (``FileIdentity``, ``moved_away``).
 """
 
 from __future__ import annotations
@@ -17,6 +12,8 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+
+from bot.store.faults import DatabaseUnusable, DiskFull, StoreError, damaged
 
 # SQLite primary result codes (https://www.sqlite.org/rescode.html)
 SQLITE_PERM = 3
@@ -32,26 +29,6 @@ SQLITE_READONLY_DIRECTORY = SQLITE_READONLY | (6 << 8)
 FATAL_CODES = frozenset(
     {SQLITE_PERM, SQLITE_READONLY, SQLITE_CORRUPT, SQLITE_CANTOPEN, SQLITE_NOTADB}
 )
-
-
-class StoreError(Exception):
-    """A database failure, described in one line that starts with DATABASE_PATH=<path>."""
-
-    def __init__(self, path: Path, problem: str) -> None:
-        super().__init__(f"DATABASE_PATH={path}: {problem}")
-        self.path = path
-        self.problem = problem
-
-
-class DatabaseUnusable(StoreError):
-    """The bot cannot (or must not) keep using this database file."""
-
-
-class DiskFull(StoreError):
-    """The write failed because the disk (or the database's size limit) is full."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(path, "the disk is full (SQLite: database or disk is full)")
 
 
 def error_code(exc: sqlite3.Error) -> int:
@@ -92,23 +69,6 @@ def describe(exc: sqlite3.Error, path: Path) -> StoreError:
     return DatabaseUnusable(path, f"SQLite refused the database: {exc} ({name})")
 
 
-def damaged(path: Path, detail: str) -> DatabaseUnusable:
-    return DatabaseUnusable(
-        path,
-        f"the database is damaged ({detail[:200]}). Restore a backup, or move the file "
-        "away to start with an empty database.",
-    )
-
-
-def newer_schema(path: Path, found: int, known: int) -> DatabaseUnusable:
-    return DatabaseUnusable(
-        path,
-        f"the database has schema version {found}, but this version of the bot knows versions "
-        f"up to {known}: a newer release wrote it. Run that release, or restore a backup "
-        "made before the upgrade.",
-    )
-
-
 def _cannot_open(path: Path) -> str:
     if path.is_dir():
         return "it is a folder, not a database file."
@@ -118,12 +78,6 @@ def _cannot_open(path: Path) -> str:
             "the bot's user."
         )
     return "cannot open the database file. Check its permissions."
-
-
-def folder_problem(path: Path, exc: OSError) -> DatabaseUnusable:
-    return DatabaseUnusable(
-        path, f"cannot create the folder {path.parent} ({exc.strerror or exc})."
-    )
 
 
 @dataclass(frozen=True)

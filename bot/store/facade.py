@@ -1,0 +1,229 @@
+"""Store: the bot's one record, as the cogs and the dispatcher call it.
+
+A thin facade over a backend's concerns (bot.store.interface): each method hands over to
+the concern that owns it (``store.channels``, ``store.questions``, ``store.subscriptions``,
+``store.claims``, ``store.notices``, ``store.streaks``, ``store.audit``), where the docstrings
+are. ``await Store.open(path)`` opens the SQLite backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.store import sqlite
+from bot.store.faults import DatabaseUnusable
+from bot.store.interface import Backend, FatalHandler, FinishedSend
+from bot.store.model import (
+    Claim,
+    ClaimResult,
+    Gap,
+    QuestionRecord,
+    Stats,
+    Subscription,
+)
+
+
+class Store:
+    """All reads and writes of the bot's database. Create with ``await Store.open(path)``."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.connection = backend.connection
+        self.channels = backend.channels
+        self.questions = backend.questions
+        self.subscriptions = backend.subscriptions
+        self.claims = backend.claims
+        self.notices = backend.notices
+        self.streaks = backend.streaks
+        self.audit = backend.audit
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Store:
+        """Open (creating if needed), check and migrate the SQLite database at ``path``.
+
+        Raises DatabaseUnusable with one line naming DATABASE_PATH when it cannot be used.
+        """
+        return cls(await sqlite.open_backend(path))
+
+    # -- the database -----------------------------------------------------------------------
+
+    @property
+    def fatal(self) -> DatabaseUnusable | None:
+        return self.connection.fatal
+
+    @property
+    def on_fatal(self) -> FatalHandler | None:
+        return self.connection.on_fatal
+
+    @on_fatal.setter
+    def on_fatal(self, handler: FatalHandler | None) -> None:
+        self.connection.on_fatal = handler
+
+    async def close(self) -> None:
+        await self.connection.close()
+
+    def check_file(self) -> None:
+        self.connection.check_file()
+
+    async def checkpoint(self) -> None:
+        await self.connection.checkpoint()
+
+    async def schema_version(self) -> int:
+        return await self.connection.schema_version()
+
+    # -- answer channels --------------------------------------------------------------------
+
+    async def enable_channel(self, guild_id: int, channel_id: int) -> bool:
+        return await self.channels.enable(guild_id, channel_id)
+
+    async def disable_channel(self, guild_id: int, channel_id: int) -> bool:
+        return await self.channels.disable(guild_id, channel_id)
+
+    async def enabled_channels(self, guild_id: int) -> list[int]:
+        return await self.channels.enabled(guild_id)
+
+    async def is_enabled(self, guild_id: int, channel_id: int) -> bool:
+        return await self.channels.is_enabled(guild_id, channel_id)
+
+    # -- questions, feedback, gaps, stats ---------------------------------------------------
+
+    async def log_question(
+        self,
+        *,
+        guild_id: int | None,
+        user_id: int,
+        question: str,
+        kind: str,
+        entry: str | None,
+        at: datetime,
+    ) -> int:
+        record = QuestionRecord(guild_id, user_id, question, kind, entry, at)
+        return await self.questions.log(record)
+
+    async def log_questions(self, rows: Iterable[QuestionRecord]) -> int:
+        return await self.questions.log_many(rows)
+
+    async def record_feedback(
+        self, *, message_id: int, user_id: int, entry: str | None, helpful: bool, at: datetime
+    ) -> bool:
+        return await self.questions.record_feedback(
+            message_id=message_id, user_id=user_id, entry=entry, helpful=helpful, at=at
+        )
+
+    async def gaps(self, *, since: datetime, limit: int = 10) -> list[Gap]:
+        return await self.questions.gaps(since=since, limit=limit)
+
+    async def stats(self, *, since: datetime, top: int = 5) -> Stats:
+        return await self.questions.stats(since=since, top=top)
+
+    async def prune(self, before: datetime) -> dict[str, int]:
+        return await self.questions.prune(before)
+
+    # -- subscriptions ----------------------------------------------------------------------
+
+    async def subscribe(
+        self,
+        *,
+        user_id: int,
+        dm_channel_id: int | None,
+        local_time: time,
+        tz: str,
+        routine: str,
+        at: datetime,
+    ) -> tuple[Subscription, bool]:
+        return await self.subscriptions.subscribe(
+            user_id=user_id,
+            dm_channel_id=dm_channel_id,
+            local_time=local_time,
+            tz=tz,
+            routine=routine,
+            at=at,
+        )
+
+    async def subscription(self, user_id: int) -> Subscription | None:
+        return await self.subscriptions.of_member(user_id)
+
+    async def subscription_by_id(self, subscription_id: int) -> Subscription | None:
+        return await self.subscriptions.by_id(subscription_id)
+
+    async def pause(self, user_id: int, *, reason: str, at: datetime) -> bool:
+        return await self.subscriptions.pause(user_id, reason=reason, at=at)
+
+    async def resume(self, user_id: int, *, at: datetime) -> Subscription | None:
+        return await self.subscriptions.resume(user_id, at=at)
+
+    async def unsubscribe(self, user_id: int) -> bool:
+        return await self.subscriptions.unsubscribe(user_id)
+
+    async def set_dm_channel(self, user_id: int, channel_id: int | None) -> None:
+        await self.subscriptions.set_dm_channel(user_id, channel_id)
+
+    async def next_due_time(self) -> datetime | None:
+        return await self.subscriptions.next_due_time()
+
+    async def pause_subscription(
+        self, subscription_id: int, *, reason: str, notice: str | None, at: datetime
+    ) -> bool:
+        return await self.subscriptions.pause_by_id(
+            subscription_id, reason=reason, notice=notice, at=at
+        )
+
+    async def delete_subscription(self, subscription_id: int) -> bool:
+        return await self.subscriptions.delete(subscription_id)
+
+    # -- claims and sends -------------------------------------------------------------------
+
+    async def claim_due(self, *, now: datetime, grace: timedelta, limit: int = 500) -> ClaimResult:
+        return await self.claims.claim_due(now=now, grace=grace, limit=limit)
+
+    async def stamp_attempt(self, send_id: int, at: datetime) -> None:
+        await self.claims.stamp_attempt(send_id, at)
+
+    async def recover_unconfirmed(
+        self, *, now: datetime, window: timedelta
+    ) -> tuple[list[Claim], int]:
+        return await self.claims.recover_unconfirmed(now=now, window=window)
+
+    async def finish_send(
+        self,
+        send_id: int,
+        *,
+        status: str,
+        at: datetime,
+        detail: str | None = None,
+        message_id: int | None = None,
+    ) -> None:
+        await self.claims.finish([(send_id, status, at, detail, message_id)])
+
+    async def finish_sends(self, results: list[FinishedSend]) -> None:
+        await self.claims.finish(results)
+
+    async def sends(self, user_id: int | None = None) -> list[dict[str, Any]]:
+        return await self.claims.records(user_id)
+
+    # -- notices, Done / Skip and the streak ------------------------------------------------
+
+    async def add_notice(self, user_id: int, text: str, *, at: datetime) -> None:
+        await self.notices.add(user_id, text, at=at)
+
+    async def pop_notices(self, user_id: int) -> list[str]:
+        return await self.notices.pop(user_id)
+
+    async def has_notices(self, user_id: int) -> bool:
+        return await self.notices.waiting(user_id)
+
+    async def record_routine(self, user_id: int, day: date, action: str, *, at: datetime) -> bool:
+        return await self.streaks.record(user_id, day, action, at=at)
+
+    async def streak(self, user_id: int, today: date) -> tuple[int, int]:
+        return await self.streaks.streak(user_id, today)
+
+    # -- audit ------------------------------------------------------------------------------
+
+    async def check_consistency(self) -> list[str]:
+        return await self.audit.check_consistency()
+
+    async def forget_member(self, user_id: int) -> dict[str, int]:
+        return await self.audit.forget_member(user_id)
