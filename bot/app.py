@@ -23,15 +23,14 @@ from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
 from bot.core.knowledge import Knowledge, load_knowledge
 from bot.core.matching import Matcher
-from bot.dbfaults import DatabaseUnusable, DiskFull, StoreError
+from bot.dbfaults import DatabaseUnusable, StoreError
 from bot.store import Store
-from bot.ui.embeds import DISK_FULL_TEXT
+from bot.ui.respond import report_failure, tell
 
 log = logging.getLogger(__name__)
 
 EXTENSIONS = ("bot.cogs.faq", "bot.cogs.admin", "bot.cogs.reminders")
 
-ERROR_TEXT = "Sorry, something went wrong on my side. Please try again in a moment."
 # discord.py 2.7 names the tasks that run command, component, modal and event handlers so
 # (a name it stops using only shortens the wait for them before a fatal stop)
 HANDLER_TASKS = ("CommandTree-invoker", "discord-ui-", "discord.py: on_")
@@ -59,45 +58,23 @@ class RunClubTree(app_commands.CommandTree):
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        if isinstance(error, app_commands.CheckFailure):  # the member's situation, not a bug
-            if isinstance(error, app_commands.NoPrivateMessage):
-                text = "This command only works in a server."
-            elif isinstance(error, app_commands.MissingPermissions):
-                text = PERMISSION_TEXT
-            else:
-                text = str(error) or "You can't use this command here."
-            log.info("refused /%s to %s: %s", _command_name(interaction), interaction.user, error)
-        elif isinstance(cause := getattr(error, "original", None), StoreError):
-            # a database fault: one line, no traceback (a fatal one was reported already)
-            text = DISK_FULL_TEXT if isinstance(cause, DiskFull) else ERROR_TEXT
-            log.warning("/%s failed: %s", _command_name(interaction), cause)
+        if not isinstance(error, app_commands.CheckFailure):
+            await report_failure(interaction, f"/{_command_name(interaction)}", error)
+            return
+        # a check that failed is the member's situation, not a bug
+        if isinstance(error, app_commands.NoPrivateMessage):
+            text = "This command only works in a server."
+        elif isinstance(error, app_commands.MissingPermissions):
+            text = PERMISSION_TEXT
         else:
-            text = ERROR_TEXT
-            log.error(
-                "/%s failed for %s",
-                _command_name(interaction),
-                interaction.user,
-                exc_info=error,
-            )
-        await tell_ephemeral(interaction, text)
+            text = str(error) or "You can't use this command here."
+        log.info("refused /%s to %s: %s", _command_name(interaction), interaction.user, error)
+        await tell(interaction, text)
 
 
 def _command_name(interaction: discord.Interaction) -> str:
     command = interaction.command
     return command.qualified_name if command is not None else "?"
-
-
-async def tell_ephemeral(interaction: discord.Interaction, text: str) -> None:
-    """A short message only the member sees, whether or not the interaction was answered."""
-    if interaction.type is discord.InteractionType.autocomplete:
-        return
-    try:
-        if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True)
-        else:
-            await interaction.response.send_message(text, ephemeral=True)
-    except discord.HTTPException as exc:
-        log.warning("could not tell %s about an error: %s", interaction.user, exc)
 
 
 class RunClubBot(commands.Bot):

@@ -60,7 +60,7 @@ async def test_a_failing_command_gives_a_short_ephemeral_error_and_logs_it(
     assert body["data"]["flags"] & EPHEMERAL
     assert "something went wrong" in body["data"]["content"].lower()
     assert "kaboom" not in body["data"]["content"]  # no internals shown to the member
-    logged = [r for r in error_log.records if r.name == "bot.app"]
+    logged = [r for r in error_log.records if r.name == "bot.ui.respond"]
     assert logged and logged[0].exc_info is not None
 
 

@@ -19,13 +19,15 @@ from discord.ext import commands
 
 from bot.core.knowledge import KnowledgeError, load_knowledge, removals
 from bot.core.matching import Matcher
-from bot.core.replies import Reply
-from bot.ui import embeds
+from bot.ui.render import info_embed
+from bot.ui.respond import respond
+from bot.ui.text import fit, quote
 
 log = logging.getLogger(__name__)
 
 MANAGE_SERVER = discord.Permissions(manage_guild=True)
 WINDOW = timedelta(days=30)
+REFUSED = "Reload refused: the running knowledge is kept"
 
 
 def manage_server() -> Any:
@@ -39,10 +41,6 @@ def manage_server() -> Any:
         return True
 
     return app_commands.check(predicate)
-
-
-def _info(title: str, body: str) -> discord.Embed:
-    return embeds.reply_embed(Reply("info", title, body))
 
 
 class Admin(commands.Cog):
@@ -94,7 +92,7 @@ class Admin(commands.Cog):
             if added
             else f"<#{channel_id}> is already enabled."
         )
-        await embeds.send_ephemeral(interaction, text)
+        await respond(interaction, text)
 
     @channels.command(name="remove", description="Stop answering by myself in a channel")
     @app_commands.describe(channel="The channel (default: this one)")
@@ -111,7 +109,7 @@ class Admin(commands.Cog):
             if removed
             else f"<#{channel_id}> was not enabled."
         )
-        await embeds.send_ephemeral(interaction, text)
+        await respond(interaction, text)
 
     @channels.command(name="list", description="The channels where I answer by myself")
     @manage_server()
@@ -123,7 +121,7 @@ class Admin(commands.Cog):
             if ids
             else "None yet. Add one with /config channels add."
         )
-        await embeds.send_ephemeral(interaction, embed=_info("Channels I answer in", body))
+        await respond(interaction, embed=info_embed("Channels I answer in", body))
 
     # -- /faqadmin --------------------------------------------------------------------------------
 
@@ -135,15 +133,12 @@ class Admin(commands.Cog):
         rows = await self.bot.store.gaps(since=since, limit=15)
         if rows:
             body = "\n".join(
-                f"{n}. **{count}×** {embeds.quote(question, 200)}"
-                f" (last <t:{int(last_at.timestamp())}:R>)"
+                f"{n}. **{count}×** {quote(question, 200)} (last <t:{int(last_at.timestamp())}:R>)"
                 for n, (question, count, last_at) in enumerate(rows, 1)
             )
         else:
             body = "No unanswered questions in the last 30 days."
-        await embeds.send_ephemeral(
-            interaction, embed=_info("Unanswered questions, last 30 days", body)
-        )
+        await respond(interaction, embed=info_embed("Unanswered questions, last 30 days", body))
 
     @faqadmin.command(name="stats", description="Questions answered, helpful rate, top entries")
     @manage_server()
@@ -157,13 +152,13 @@ class Admin(commands.Cog):
             f"{n}. {titles.get(entry, entry)} ({count})"
             for n, (entry, count) in enumerate(s.top_entries, 1)
         )
-        embed = _info(
+        embed = info_embed(
             "FAQ statistics, last 30 days",
             f"**Questions asked:** {s.questions}\n**Answered directly:** {s.answered}\n"
             f"**Helpful:** {rate}",
         )
         embed.add_field(name="Most answered", value=top or "Nothing yet.", inline=False)
-        await embeds.send_ephemeral(interaction, embed=embeds.fit(embed))
+        await respond(interaction, embed=fit(embed))
 
     @faqadmin.command(name="reload", description="Re-read knowledge/ (keeps the old one on error)")
     @manage_server()
@@ -175,37 +170,25 @@ class Admin(commands.Cog):
             matcher = await asyncio.to_thread(Matcher, knowledge)
         except KnowledgeError as exc:
             log.warning("reload of %s refused:\n%s", source, exc)
-            body = "\n".join(f"• {embeds.quote(p, 300)}" for p in exc.problems)
-            await interaction.followup.send(
-                embed=_info("Reload refused: the running knowledge is kept", body),
-                ephemeral=True,
-                allowed_mentions=embeds.NO_MENTIONS,
-            )
+            body = "\n".join(f"• {quote(p, 300)}" for p in exc.problems)
+            await respond(interaction, embed=info_embed(REFUSED, body))
             return
         lost = removals(self.bot.knowledge, knowledge)
         if lost:
             log.warning("reload of %s refused: it would remove %s", source, ", ".join(lost))
             body = (
                 "It would remove "
-                + ", ".join(embeds.quote(x, 100) for x in lost[:10])
+                + ", ".join(quote(x, 100) for x in lost[:10])
                 + (f" and {len(lost) - 10} more" if len(lost) > 10 else "")
                 + ". A reload never takes red flags, entries or exercises away; to retire"
                 " them on purpose, run `python -m bot check` and restart the bot."
             )
-            await interaction.followup.send(
-                embed=_info("Reload refused: the running knowledge is kept", body),
-                ephemeral=True,
-                allowed_mentions=embeds.NO_MENTIONS,
-            )
+            await respond(interaction, embed=info_embed(REFUSED, body))
             return
         self.bot.knowledge, self.bot.matcher = knowledge, matcher
         log.info("knowledge reloaded from %s: %d entries", source, len(knowledge.entries))
         entries, exercises = len(knowledge.entries), len(knowledge.exercises)
-        await interaction.followup.send(
-            f"Reloaded: {entries} FAQ entries, {exercises} exercises.",
-            ephemeral=True,
-            allowed_mentions=embeds.NO_MENTIONS,
-        )
+        await respond(interaction, f"Reloaded: {entries} FAQ entries, {exercises} exercises.")
 
     # -- /forgetme --------------------------------------------------------------------------------
 
@@ -226,7 +209,7 @@ class Admin(commands.Cog):
             if total
             else "I had nothing stored about you."
         )
-        await embeds.send_ephemeral(interaction, text)
+        await respond(interaction, text)
 
 
 async def setup(bot: commands.Bot) -> None:

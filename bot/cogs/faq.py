@@ -1,6 +1,6 @@
 """The FAQ features: answers in enabled channels, to mentions and DMs, and the slash commands.
 
-/ask, /faq, /stretches, /core, /disclaimer and /help. Everything is rendered by bot.ui.embeds;
+/ask, /faq, /stretches, /core, /disclaimer and /help. Everything is rendered by bot.ui;
 every message allows no mentions at all, and member text is never echoed unescaped.
 
 Asked questions are logged in batches by one writer task. A batch the store cannot take (a
@@ -37,7 +37,10 @@ from bot.core.replies import (
 )
 from bot.dbfaults import DatabaseUnusable, DiskFull, StoreError
 from bot.store import QuestionRecord
-from bot.ui import embeds
+from bot.ui.faq_items import DYNAMIC_ITEMS, browse_message, reply_message
+from bot.ui.render import reply_embed
+from bot.ui.respond import NO_MENTIONS, respond
+from bot.ui.text import CHOICE_NAME_MAX, cut
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +152,7 @@ class FAQ(commands.Cog):
             self.cooldowns.hit(message.author.id, message.channel.id)
         elif not self.cooldowns.try_acquire(message.author.id, message.channel.id):
             return
-        embed, view = embeds.render(decision_reply(decision, self.knowledge), self.knowledge)
+        embed, view = reply_message(decision_reply(decision, self.knowledge), self.knowledge)
         if await self._reply(message, embed=embed, view=view):
             self._log(decision, question, message.guild, message.author.id, asked_at)
 
@@ -187,7 +190,7 @@ class FAQ(commands.Cog):
         try:
             await message.channel.send(
                 reference=message.to_reference(fail_if_not_exists=False),
-                allowed_mentions=embeds.NO_MENTIONS,
+                allowed_mentions=NO_MENTIONS,
                 **kwargs,
             )
         except discord.Forbidden as exc:
@@ -310,10 +313,10 @@ class FAQ(commands.Cog):
                 decision = Decision("answer", entry.id, 100.0)
             else:
                 decision = self.matcher.match(question, "ask")
-            embed, view = embeds.render(decision_reply(decision, self.knowledge), self.knowledge)
+            embed, view = reply_message(decision_reply(decision, self.knowledge), self.knowledge)
             await interaction.response.send_message(
                 embed=embed,
-                allowed_mentions=embeds.NO_MENTIONS,
+                allowed_mentions=NO_MENTIONS,
                 **({"view": view} if view else {}),
             )
             self._log(decision, question, interaction.guild, interaction.user.id, asked_at)
@@ -329,23 +332,21 @@ class FAQ(commands.Cog):
             return []
         return [
             app_commands.Choice(name=choice, value=choice)
-            for choice in dict.fromkeys(
-                embeds.cut(e.title, embeds.CHOICE_NAME_MAX) for e in entries
-            )
+            for choice in dict.fromkeys(cut(e.title, CHOICE_NAME_MAX) for e in entries)
         ][:25]
 
     def _entry_by_choice(self, question: str) -> FaqEntry | None:
         """The entry whose title the member picked from the autocomplete list, if they did."""
         wanted = question.strip().casefold()
         for entry in self.knowledge.entries.values():
-            if embeds.cut(entry.title, embeds.CHOICE_NAME_MAX).casefold() == wanted:
+            if cut(entry.title, CHOICE_NAME_MAX).casefold() == wanted:
                 return entry
         return None
 
     @app_commands.command(name="faq", description="Browse the club's FAQ by topic")
     async def faq(self, interaction: discord.Interaction) -> None:
-        embed, view = embeds.browse_message(self.knowledge)
-        await embeds.send_ephemeral(interaction, embed=embed, view=view)
+        embed, view = browse_message(self.knowledge)
+        await respond(interaction, embed=embed, view=view)
 
     @app_commands.command(name="stretches", description="Stretches for before or after a run")
     @app_commands.describe(when="before: dynamic warm-up stretches; after: static cool-down ones")
@@ -361,15 +362,15 @@ class FAQ(commands.Cog):
     async def _send_routine(
         self, interaction: discord.Interaction, reply: Reply, routine: str
     ) -> None:
-        embed = embeds.reply_embed(reply, self.knowledge)
+        embed = reply_embed(reply, self.knowledge)
         view = self._remind_view(routine)
-        await embeds.send_ephemeral(interaction, embed=embed, **({"view": view} if view else {}))
+        await respond(interaction, embed=embed, view=view)
 
     def _remind_view(self, routine: str) -> discord.ui.View | None:
         """The reminders cog's "Remind me daily" button, when that cog is loaded."""
         if self.bot.get_cog("Reminders") is None:
             return None
-        from bot.cogs.reminders import remind_me_button  # imports bot.ui.embeds: keep it lazy
+        from bot.cogs.reminders import remind_me_button  # imports the reminders cog: keep it lazy
 
         view = discord.ui.View(timeout=None)
         view.add_item(remind_me_button(routine))
@@ -378,14 +379,14 @@ class FAQ(commands.Cog):
     @app_commands.command(name="disclaimer", description="What the bot's answers are, and are not")
     async def disclaimer(self, interaction: discord.Interaction) -> None:
         reply = disclaimer_reply(self.knowledge)
-        await embeds.send_ephemeral(interaction, embed=embeds.reply_embed(reply))
+        await respond(interaction, embed=reply_embed(reply))
 
     @app_commands.command(name="help", description="What the bot can do")
     async def help(self, interaction: discord.Interaction) -> None:
         reply = help_reply(self.knowledge)
-        await embeds.send_ephemeral(interaction, embed=embeds.reply_embed(reply))
+        await respond(interaction, embed=reply_embed(reply))
 
 
 async def setup(bot: commands.Bot) -> None:
-    bot.add_dynamic_items(*embeds.DYNAMIC_ITEMS)
+    bot.add_dynamic_items(*DYNAMIC_ITEMS)
     await bot.add_cog(FAQ(bot))

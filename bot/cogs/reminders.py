@@ -31,7 +31,7 @@ from discord import app_commands
 from discord.ext import commands
 from discord.ui import DynamicItem
 
-from bot.core.replies import Reply, day_routine_reply
+from bot.core.replies import day_routine_reply
 from bot.core.schedule import (
     ROUTINES,
     format_time,
@@ -50,7 +50,9 @@ from bot.reminders.dispatcher import (
     UnknownRecipient,
 )
 from bot.store import Claim, Subscription
-from bot.ui import embeds
+from bot.ui.render import info_embed, persistent_view, reply_embed
+from bot.ui.respond import guarded, report_failure, respond
+from bot.ui.text import fit
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +87,6 @@ def _when_text(when: datetime, tz: str) -> str:
     """'Tue 3 Mar, 07:30 (Europe/London)', plus Discord's own relative timestamp."""
     local = _local(when, tz)
     return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} ({tz}), <t:{int(when.timestamp())}:R>"
-
-
-def _info(title: str, body: str) -> discord.Embed:
-    return embeds.reply_embed(Reply("info", title, body))
 
 
 class Reminders(commands.Cog):
@@ -132,12 +130,10 @@ class Reminders(commands.Cog):
     def reminder_message(self, routine: str, day: date) -> tuple[discord.Embed, discord.ui.View]:
         knowledge = self.bot.knowledge
         reply = day_routine_reply(routine_for(day, knowledge), routine, knowledge)
-        embed = embeds.reply_embed(reply, knowledge)
+        embed = reply_embed(reply, knowledge)
         embed.set_footer(text="Your daily reminder. /remind status shows your streak.")
-        view = discord.ui.View(timeout=None)
-        for item in (DayButton("done", day), DayButton("skip", day), StopButton()):
-            view.add_item(item)
-        return embeds.fit(embed), view
+        view = persistent_view(DayButton("done", day), DayButton("skip", day), StopButton())
+        return fit(embed), view
 
     def _payload(self, routine: str, day: date) -> bytes:
         """The DM's JSON body; everyone with the same routine gets the same one that day."""
@@ -253,10 +249,10 @@ class Reminders(commands.Cog):
             local_time = parse_time(time_text)
             zone = resolve_zone(timezone)
         except ValueError as exc:  # ZoneError is a ValueError
-            await embeds.send_ephemeral(interaction, str(exc))
+            await respond(interaction, str(exc))
             return
         if routine not in ROUTINES:
-            await embeds.send_ephemeral(interaction, "Routine must be stretches, core or both.")
+            await respond(interaction, "Routine must be stretches, core or both.")
             return
         dm_channel_id = None
         try:
@@ -281,7 +277,7 @@ class Reminders(commands.Cog):
             "Use /remind test to check that your DMs are open, /remind pause or "
             "/remind unsubscribe to stop."
         )
-        await embeds.send_ephemeral(interaction, embed=_info(head, body))
+        await respond(interaction, embed=info_embed(head, body))
 
     @remind.command(name="subscribe", description="Get a daily routine by DM at your local time")
     @app_commands.describe(
@@ -309,7 +305,7 @@ class Reminders(commands.Cog):
     async def _subscription(self, interaction: discord.Interaction) -> Subscription | None:
         sub = await self.bot.store.subscription(interaction.user.id)
         if sub is None:
-            await embeds.send_ephemeral(interaction, NO_SUBSCRIPTION)
+            await respond(interaction, NO_SUBSCRIPTION)
         return sub
 
     @remind.command(name="status", description="Your daily reminder: time, routine, streak")
@@ -330,9 +326,7 @@ class Reminders(commands.Cog):
             lines.append(f"**Paused:** {sub.pause_reason or 'yes'} Use /remind resume to restart.")
         days = "day" if streak == 1 else "days"
         lines.append(f"**Streak:** {streak} {days} in a row ({total} done in all)")
-        await embeds.send_ephemeral(
-            interaction, embed=_info("Your daily reminder", "\n".join(lines))
-        )
+        await respond(interaction, embed=info_embed("Your daily reminder", "\n".join(lines)))
 
     @remind.command(name="pause", description="Pause your daily reminder (resume any time)")
     async def remind_pause(self, interaction: discord.Interaction) -> None:
@@ -345,7 +339,7 @@ class Reminders(commands.Cog):
             text = "Your daily reminder is paused. /remind resume starts it again."
         else:
             text = "Your daily reminder is already paused. /remind resume starts it again."
-        await embeds.send_ephemeral(interaction, text)
+        await respond(interaction, text)
 
     @remind.command(name="resume", description="Restart your paused daily reminder")
     async def remind_resume(self, interaction: discord.Interaction) -> None:
@@ -360,7 +354,7 @@ class Reminders(commands.Cog):
             try:
                 resumed = await self.bot.store.resume(sub.user_id, at=self.bot.clock.now())
             except ValueError:  # ZoneError: a zone this machine no longer knows
-                await embeds.send_ephemeral(
+                await respond(
                     interaction,
                     f"I can't restart your reminder: the time zone {sub.tz[:60]} is not known on "
                     "my machine any more. Use /remind subscribe with your time zone.",
@@ -371,7 +365,7 @@ class Reminders(commands.Cog):
             text = (
                 f"Your daily reminder is back on. Next one: {_when_text(resumed.next_due, sub.tz)}"
             )
-        await embeds.send_ephemeral(interaction, text)
+        await respond(interaction, text)
 
     @remind.command(name="unsubscribe", description="Stop and delete your daily reminder")
     async def remind_unsubscribe(self, interaction: discord.Interaction) -> None:
@@ -380,7 +374,7 @@ class Reminders(commands.Cog):
             text = "Your daily reminder is deleted. You can subscribe again any time."
         else:
             text = NO_SUBSCRIPTION
-        await embeds.send_ephemeral(interaction, text)
+        await respond(interaction, text)
 
     @remind.command(name="test", description="Send today's reminder now, to check your DMs")
     async def remind_test(self, interaction: discord.Interaction) -> None:
@@ -399,16 +393,16 @@ class Reminders(commands.Cog):
         try:
             await self.send_reminder(claim)
         except DMsClosed:
-            await embeds.send_ephemeral(interaction, DMS_CLOSED_TEXT)
+            await respond(interaction, DMS_CLOSED_TEXT)
             return
         except (Transient, RateLimited, Rejected, UnknownRecipient) as exc:
             log.warning("/remind test for %s failed: %s", interaction.user.id, exc)
-            await embeds.send_ephemeral(interaction, "Discord didn't take the DM; try again soon.")
+            await respond(interaction, "Discord didn't take the DM; try again soon.")
             return
         text = "Sent! Check your DMs."
         if sub is None:
             text += " To get one every day, use /remind subscribe."
-        await embeds.send_ephemeral(interaction, text)
+        await respond(interaction, text)
 
     # -- notices --------------------------------------------------------------------------
 
@@ -432,7 +426,7 @@ class Reminders(commands.Cog):
         notices = await store.pop_notices(interaction.user.id)
         if notices:
             try:
-                await embeds.send_ephemeral(interaction, "\n\n".join(notices))
+                await respond(interaction, "\n\n".join(notices))
             except discord.HTTPException as exc:
                 log.warning("could not show notices to %s: %s", interaction.user.id, exc)
 
@@ -512,7 +506,7 @@ class DayButton(DynamicItem[discord.ui.Button], template=rf"remind:(?P<action>do
 
     async def callback(self, interaction: discord.Interaction) -> None:
         label = self.LOOKS[self.action][0]
-        await embeds.guarded(interaction, f"{label} button", lambda: self._press(interaction))
+        await guarded(interaction, f"{label} button", lambda: self._press(interaction))
 
     async def _press(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)
@@ -533,7 +527,7 @@ class DayButton(DynamicItem[discord.ui.Button], template=rf"remind:(?P<action>do
                 if first
                 else f"Already counted for that day. Streak: {streak} {days} in a row."
             )
-        await embeds.send_ephemeral(interaction, text)
+        await respond(interaction, text)
 
 
 class StopButton(DynamicItem[discord.ui.Button], template=r"remind:stop"):
@@ -553,7 +547,7 @@ class StopButton(DynamicItem[discord.ui.Button], template=r"remind:stop"):
         return cls()
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await embeds.guarded(interaction, "Stop button", lambda: self._stop(interaction))
+        await guarded(interaction, "Stop button", lambda: self._stop(interaction))
 
     async def _stop(self, interaction: discord.Interaction) -> None:
         cog = _cog(interaction)
@@ -562,7 +556,7 @@ class StopButton(DynamicItem[discord.ui.Button], template=r"remind:stop"):
             text = "Reminders stopped; I won't DM you again. /remind subscribe starts them again."
         else:
             text = "You have no daily reminder, so there is nothing to stop."
-        await embeds.send_ephemeral(interaction, text)
+        await respond(interaction, text)
 
 
 class SubscribeForm(discord.ui.Modal):
@@ -594,7 +588,7 @@ class SubscribeForm(discord.ui.Modal):
         )
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        await embeds.report_failure(interaction, "subscribe form", error)
+        await report_failure(interaction, "subscribe form", error)
 
 
 class RemindMeButton(
