@@ -32,8 +32,9 @@ log = logging.getLogger(__name__)
 EXTENSIONS = ("bot.cogs.faq", "bot.cogs.admin", "bot.cogs.reminders")
 
 # discord.py 2.7 names the tasks that run command, component, modal and event handlers so
-# (a name it stops using only shortens the wait for them before a fatal stop)
+# (a name it stops using only shortens the wait for them before the bot closes)
 HANDLER_TASKS = ("CommandTree-invoker", "discord-ui-", "discord.py: on_")
+HANDLERS_WAIT_S = 5.0
 PERMISSION_TEXT = "You need the **Manage Server** permission to use this command."
 
 
@@ -137,19 +138,17 @@ class RunClubBot(commands.Bot):
             return
         self.fatal_error = error
         log.error("%s Stopping the bot.", error)
-        self._stopping = asyncio.get_running_loop().create_task(
-            self._stop_after_handlers(), name="fatal-stop"
-        )
+        self._stopping = asyncio.get_running_loop().create_task(self.close(), name="fatal-stop")
 
-    async def _stop_after_handlers(self, wait_s: float = 5.0) -> None:
-        """Let the handlers running now answer their member (with an error, say), then close."""
+    async def _handlers_done(self) -> None:
+        """Let the handlers running now answer their member (with an error, say) and finish
+        with the store, which closes after them."""
         me = asyncio.current_task()
         running = [
             t for t in asyncio.all_tasks() if t is not me and t.get_name().startswith(HANDLER_TASKS)
         ]
         if running:
-            await asyncio.wait(running, timeout=wait_s)
-        await self.close()
+            await asyncio.wait(running, timeout=HANDLERS_WAIT_S)
 
     async def _watch_database(self) -> None:
         """Notice a deleted or replaced database file even when nothing is being written."""
@@ -162,6 +161,7 @@ class RunClubBot(commands.Bot):
 
     async def close(self) -> None:
         try:
+            await self._handlers_done()
             await super().close()
         finally:
             if self._watchdog is not None and self._watchdog is not asyncio.current_task():

@@ -16,7 +16,6 @@ import contextlib
 import logging
 import re
 import sqlite3
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -66,7 +65,6 @@ class FAQ(commands.Cog):
         self.cooldowns = Cooldowns(
             self.bot.clock, settings.member_cooldown_s, settings.channel_cooldown_s
         )
-        self._busy: set[asyncio.Task[Any]] = set()
         self._channels: dict[int, asyncio.Future[list[int]]] = {}
         self._pending: list[QuestionRecord] = []
         self._writer: asyncio.Task[None] | None = None
@@ -77,24 +75,11 @@ class FAQ(commands.Cog):
         self._attempted = asyncio.Event()  # replaced after each write attempt
         self._last_refused = False
 
-    @contextlib.contextmanager
-    def _working(self) -> Iterator[None]:
-        """Mark the running handler, so unloading waits for it before the store closes."""
-        task = asyncio.current_task()
-        if task is not None:
-            self._busy.add(task)
-        try:
-            yield
-        finally:
-            self._busy.discard(task)  # type: ignore[arg-type]
-
     async def cog_load(self) -> None:
         await self.prune()
 
     async def cog_unload(self) -> None:
-        busy = [t for t in self._busy if t is not asyncio.current_task()]
-        if busy:
-            await asyncio.wait(busy, timeout=5)
+        # the bot let running handlers finish before unloading (RunClubBot.close)
         self._closing = True
         await self.flush_questions()
 
@@ -111,8 +96,7 @@ class FAQ(commands.Cog):
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         try:
-            with self._working():
-                await self._handle_message(message)
+            await self._handle_message(message)
         except Exception:
             log.exception("answering message %s failed", message.id)
 
@@ -306,20 +290,19 @@ class FAQ(commands.Cog):
     @app_commands.command(name="ask", description="Ask a question about upper back soreness")
     @app_commands.describe(question="Your question, in your own words")
     async def ask(self, interaction: discord.Interaction, question: str) -> None:
-        with self._working():
-            asked_at = self.bot.clock.now()  # not after the reply: the clock may move meanwhile
-            entry = self._entry_by_choice(question)
-            if entry is not None:
-                decision = Decision("answer", entry.id, 100.0)
-            else:
-                decision = self.matcher.match(question, "ask")
-            embed, view = reply_message(decision_reply(decision, self.knowledge), self.knowledge)
-            await interaction.response.send_message(
-                embed=embed,
-                allowed_mentions=NO_MENTIONS,
-                **({"view": view} if view else {}),
-            )
-            self._log(decision, question, interaction.guild, interaction.user.id, asked_at)
+        asked_at = self.bot.clock.now()  # not after the reply: the clock may move meanwhile
+        entry = self._entry_by_choice(question)
+        if entry is not None:
+            decision = Decision("answer", entry.id, 100.0)
+        else:
+            decision = self.matcher.match(question, "ask")
+        embed, view = reply_message(decision_reply(decision, self.knowledge), self.knowledge)
+        await interaction.response.send_message(
+            embed=embed,
+            allowed_mentions=NO_MENTIONS,
+            **({"view": view} if view else {}),
+        )
+        self._log(decision, question, interaction.guild, interaction.user.id, asked_at)
 
     @ask.autocomplete("question")
     async def ask_complete(

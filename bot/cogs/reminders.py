@@ -17,7 +17,6 @@ form that leads to the same subscription as /remind subscribe.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
@@ -107,7 +106,6 @@ class Reminders(commands.Cog):
             rate_per_s=settings.send_rate_per_s,
         )
 
-        self._busy: set[asyncio.Task[Any]] = set()
         self._session: aiohttp.ClientSession | None = None
         self._payloads: dict[tuple[str, date, int], bytes] = {}
 
@@ -121,9 +119,6 @@ class Reminders(commands.Cog):
         await self.dispatcher.stop()
         if self._session is not None:
             await self._session.close()
-        busy = [t for t in self._busy if t is not asyncio.current_task()]
-        if busy:  # listeners still using the store, which closes after the cogs unload
-            await asyncio.wait(busy, timeout=5)
 
     # -- the DM ---------------------------------------------------------------------------
 
@@ -411,13 +406,7 @@ class Reminders(commands.Cog):
         self, interaction: discord.Interaction, command: app_commands.Command[Any, ..., Any]
     ) -> None:
         """Tell a member what happened while they were away (e.g. reminders paused)."""
-        task = asyncio.current_task()
-        if task is not None:
-            self._busy.add(task)
-        try:
-            await self._show_notices(interaction)
-        finally:
-            self._busy.discard(task)  # type: ignore[arg-type]
+        await self._show_notices(interaction)
 
     async def _show_notices(self, interaction: discord.Interaction) -> None:
         store = getattr(self.bot, "store", None)
