@@ -12,7 +12,7 @@ import pytest
 
 from bot.app import create_bot
 from bot.core.schedule import routine_for
-from bot.reminders.dispatcher import DMS_CLOSED_NOTICE
+from bot.reminders.delivery import DMS_CLOSED_NOTICE
 from tests.conftest import start_bot, stop_bot
 from tests.double.interactions import EPHEMERAL, MODAL
 

@@ -19,6 +19,7 @@ from discord.ext import commands
 
 from bot.core.knowledge import KnowledgeError, load_knowledge, removals
 from bot.core.matching import Matcher
+from bot.ui.reminder_buttons import SUBSCRIPTIONS_CHANGED
 from bot.ui.render import info_embed
 from bot.ui.respond import respond
 from bot.ui.text import fit, quote
@@ -199,9 +200,7 @@ class Admin(commands.Cog):
         faq = self.bot.get_cog("FAQ")
         if faq is not None:
             faq.cooldowns.forget_member(interaction.user.id)
-        dispatcher = getattr(self.bot.get_cog("Reminders"), "dispatcher", None)
-        if dispatcher is not None:
-            dispatcher.poke()  # its next due time may have been this member's
+        self.bot.dispatch(SUBSCRIPTIONS_CHANGED)  # the next due time may have been this member's
         total = sum(counts.values())
         text = (
             "Done: I deleted everything I had stored about you "

@@ -37,7 +37,8 @@ from bot.core.replies import (
 from bot.dbfaults import DatabaseUnusable, DiskFull, StoreError
 from bot.store import QuestionRecord
 from bot.ui.faq_items import DYNAMIC_ITEMS, browse_message, reply_message
-from bot.ui.render import reply_embed
+from bot.ui.forms import remind_me_button
+from bot.ui.render import persistent_view, reply_embed
 from bot.ui.respond import NO_MENTIONS, respond
 from bot.ui.text import CHOICE_NAME_MAX, cut
 
@@ -353,11 +354,7 @@ class FAQ(commands.Cog):
         """The reminders cog's "Remind me daily" button, when that cog is loaded."""
         if self.bot.get_cog("Reminders") is None:
             return None
-        from bot.cogs.reminders import remind_me_button  # imports the reminders cog: keep it lazy
-
-        view = discord.ui.View(timeout=None)
-        view.add_item(remind_me_button(routine))
-        return view
+        return persistent_view(remind_me_button(routine))
 
     @app_commands.command(name="disclaimer", description="What the bot's answers are, and are not")
     async def disclaimer(self, interaction: discord.Interaction) -> None:

@@ -21,6 +21,7 @@ COLOURS: dict[str, discord.Colour] = {
 }
 DISCLAIMER_FIELD = "Please note"
 FAQ_HINT = "Browse everything the guide covers with /faq."
+ROUTINE_NAMES = {"stretches": "stretches", "core": "core exercises", "both": "stretches and core"}
 
 
 def reply_embed(reply: Reply, knowledge: Knowledge | None = None) -> discord.Embed:
