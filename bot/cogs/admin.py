@@ -2,8 +2,9 @@
 
 /config channels add|remove|list chooses where the bot answers by itself; /faqadmin gaps,
 stats and reload show what the guide lacks and swap in an edited knowledge/. All of them
-need Manage Server, both as Discord's default permission and checked here. /forgetme lets
-any member delete everything the bot stores about them.
+need Manage Server, both as Discord's default permission and checked here (discord.py's
+has_permissions), and work in servers only. /forgetme lets any member delete everything the
+bot stores about them.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
-from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app import RunClubBot
+from bot.cogs.faq import FAQ
 from bot.core.knowledge import KnowledgeError, load_knowledge, removals
 from bot.core.matching import Matcher
 from bot.ui.reminder_buttons import SUBSCRIPTIONS_CHANGED
@@ -31,90 +33,95 @@ WINDOW = timedelta(days=30)
 REFUSED = "Reload refused: the running knowledge is kept"
 
 
-def manage_server() -> Any:
-    """A check: in a server, by a member with Manage Server (Discord's default is not trusted)."""
+class ServerGroup(app_commands.Group):
+    """A command group that only works in a server: Discord hides it from DMs, and a DM
+    that reaches the bot anyway is refused here."""
 
-    def predicate(interaction: discord.Interaction) -> bool:
+    async def interaction_check(self, interaction: discord.Interaction[RunClubBot]) -> bool:
         if interaction.guild_id is None:
             raise app_commands.NoPrivateMessage()
-        if not interaction.permissions.manage_guild:
-            raise app_commands.MissingPermissions(["manage_guild"])
         return True
-
-    return app_commands.check(predicate)
 
 
 class Admin(commands.Cog):
     """Channel settings, knowledge gaps, statistics, reload, and /forgetme."""
 
-    config = app_commands.Group(
+    config = ServerGroup(
         name="config",
         description="Bot settings for this server",
         guild_only=True,
         default_permissions=MANAGE_SERVER,
     )
-    channels = app_commands.Group(
+    channels = ServerGroup(
         name="channels", description="Channels where the bot answers by itself", parent=config
     )
-    faqadmin = app_commands.Group(
+    faqadmin = ServerGroup(
         name="faqadmin",
         description="What members ask, and the knowledge base",
         guild_only=True,
         default_permissions=MANAGE_SERVER,
     )
 
-    def __init__(self, bot: commands.Bot) -> None:
-        self.bot: Any = bot
+    def __init__(self, bot: RunClubBot) -> None:
+        self.bot = bot
 
-    def _channels_changed(self, guild_id: int) -> None:
+    def _faq(self) -> FAQ | None:
         faq = self.bot.get_cog("FAQ")
-        if faq is not None:
-            faq.channels_changed(guild_id)
+        return faq if isinstance(faq, FAQ) else None
 
     async def _flush_questions(self) -> None:
-        faq = self.bot.get_cog("FAQ")
-        if faq is not None:
+        if (faq := self._faq()) is not None:
             await faq.flush_questions()
 
     # -- /config channels ---------------------------------------------------------------------
 
     @channels.command(name="add", description="Answer questions in a channel (default: this one)")
     @app_commands.describe(channel="The channel (default: this one)")
-    @manage_server()
+    @app_commands.checks.has_permissions(manage_guild=True)
     async def channels_add(
-        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+        self,
+        interaction: discord.Interaction[RunClubBot],
+        channel: discord.TextChannel | None = None,
     ) -> None:
-        channel_id = channel.id if channel else interaction.channel_id
-        assert interaction.guild_id is not None and channel_id is not None
-        added = await self.bot.store.enable_channel(interaction.guild_id, channel_id)
-        self._channels_changed(interaction.guild_id)
-        text = (
-            f"I'll answer questions about upper back soreness in <#{channel_id}>."
-            if added
-            else f"<#{channel_id}> is already enabled."
-        )
-        await respond(interaction, text)
+        await self._set_channel(interaction, channel, enabled=True)
 
     @channels.command(name="remove", description="Stop answering by myself in a channel")
     @app_commands.describe(channel="The channel (default: this one)")
-    @manage_server()
+    @app_commands.checks.has_permissions(manage_guild=True)
     async def channels_remove(
-        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+        self,
+        interaction: discord.Interaction[RunClubBot],
+        channel: discord.TextChannel | None = None,
     ) -> None:
+        await self._set_channel(interaction, channel, enabled=False)
+
+    async def _set_channel(
+        self,
+        interaction: discord.Interaction[RunClubBot],
+        channel: discord.TextChannel | None,
+        *,
+        enabled: bool,
+    ) -> None:
+        """Enable or disable a channel (default: this one) and say what changed."""
         channel_id = channel.id if channel else interaction.channel_id
-        assert interaction.guild_id is not None and channel_id is not None
-        removed = await self.bot.store.disable_channel(interaction.guild_id, channel_id)
-        self._channels_changed(interaction.guild_id)
-        text = (
-            f"I'll stay quiet in <#{channel_id}> unless someone mentions me."
-            if removed
-            else f"<#{channel_id}> was not enabled."
-        )
-        await respond(interaction, text)
+        guild_id = interaction.guild_id
+        assert guild_id is not None and channel_id is not None
+        store = self.bot.store
+        if enabled:
+            changed = await store.enable_channel(guild_id, channel_id)
+            done = f"I'll answer questions about upper back soreness in <#{channel_id}>."
+            unchanged = f"<#{channel_id}> is already enabled."
+        else:
+            changed = await store.disable_channel(guild_id, channel_id)
+            done = f"I'll stay quiet in <#{channel_id}> unless someone mentions me."
+            unchanged = f"<#{channel_id}> was not enabled."
+        if (faq := self._faq()) is not None:
+            faq.channels_changed(guild_id)
+        await respond(interaction, done if changed else unchanged)
 
     @channels.command(name="list", description="The channels where I answer by myself")
-    @manage_server()
-    async def channels_list(self, interaction: discord.Interaction) -> None:
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def channels_list(self, interaction: discord.Interaction[RunClubBot]) -> None:
         assert interaction.guild_id is not None
         ids = await self.bot.store.enabled_channels(interaction.guild_id)
         body = (
@@ -127,8 +134,8 @@ class Admin(commands.Cog):
     # -- /faqadmin --------------------------------------------------------------------------------
 
     @faqadmin.command(name="gaps", description="The most-asked questions the guide did not answer")
-    @manage_server()
-    async def gaps(self, interaction: discord.Interaction) -> None:
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def gaps(self, interaction: discord.Interaction[RunClubBot]) -> None:
         await self._flush_questions()
         since = self.bot.clock.now() - WINDOW
         rows = await self.bot.store.gaps(since=since, limit=15)
@@ -142,8 +149,8 @@ class Admin(commands.Cog):
         await respond(interaction, embed=info_embed("Unanswered questions, last 30 days", body))
 
     @faqadmin.command(name="stats", description="Questions answered, helpful rate, top entries")
-    @manage_server()
-    async def stats(self, interaction: discord.Interaction) -> None:
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def stats(self, interaction: discord.Interaction[RunClubBot]) -> None:
         await self._flush_questions()
         s = await self.bot.store.stats(since=self.bot.clock.now() - WINDOW)
         votes = s.helpful + s.not_helpful
@@ -162,8 +169,8 @@ class Admin(commands.Cog):
         await respond(interaction, embed=fit(embed))
 
     @faqadmin.command(name="reload", description="Re-read knowledge/ (keeps the old one on error)")
-    @manage_server()
-    async def reload(self, interaction: discord.Interaction) -> None:
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def reload(self, interaction: discord.Interaction[RunClubBot]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         source = self.bot.settings.knowledge_dir
         try:
@@ -194,11 +201,10 @@ class Admin(commands.Cog):
     # -- /forgetme --------------------------------------------------------------------------------
 
     @app_commands.command(name="forgetme", description="Delete everything the bot stores about you")
-    async def forgetme(self, interaction: discord.Interaction) -> None:
+    async def forgetme(self, interaction: discord.Interaction[RunClubBot]) -> None:
         await self._flush_questions()
         counts = await self.bot.store.forget_member(interaction.user.id)
-        faq = self.bot.get_cog("FAQ")
-        if faq is not None:
+        if (faq := self._faq()) is not None:
             faq.cooldowns.forget_member(interaction.user.id)
         self.bot.dispatch(SUBSCRIPTIONS_CHANGED)  # the next due time may have been this member's
         total = sum(counts.values())
@@ -211,5 +217,5 @@ class Admin(commands.Cog):
         await respond(interaction, text)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: RunClubBot) -> None:
     await bot.add_cog(Admin(bot))
