@@ -23,6 +23,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app import RunClubBot
 from bot.core.cooldowns import Cooldowns
 from bot.core.knowledge import FaqEntry, Knowledge
 from bot.core.matching import Decision, Matcher, Mode
@@ -60,11 +61,11 @@ EMPTY_MENTION_TEXT = (
 class FAQ(commands.Cog):
     """Answers from the guide, in channels and by slash command."""
 
-    def __init__(self, bot: commands.Bot) -> None:
-        self.bot: Any = bot
-        settings = self.bot.settings
+    def __init__(self, bot: RunClubBot) -> None:
+        self.bot = bot
+        settings = bot.settings
         self.cooldowns = Cooldowns(
-            self.bot.clock, settings.member_cooldown_s, settings.channel_cooldown_s
+            bot.clock, settings.member_cooldown_s, settings.channel_cooldown_s
         )
         self._channels: dict[int, asyncio.Future[list[int]]] = {}
         self._pending: list[QuestionRecord] = []
@@ -290,7 +291,7 @@ class FAQ(commands.Cog):
 
     @app_commands.command(name="ask", description="Ask a question about upper back soreness")
     @app_commands.describe(question="Your question, in your own words")
-    async def ask(self, interaction: discord.Interaction, question: str) -> None:
+    async def ask(self, interaction: discord.Interaction[RunClubBot], question: str) -> None:
         asked_at = self.bot.clock.now()  # not after the reply: the clock may move meanwhile
         entry = self._entry_by_choice(question)
         if entry is not None:
@@ -307,7 +308,7 @@ class FAQ(commands.Cog):
 
     @ask.autocomplete("question")
     async def ask_complete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[RunClubBot], current: str
     ) -> list[app_commands.Choice[str]]:
         try:
             entries = self.matcher.complete(current, limit=25)
@@ -328,27 +329,28 @@ class FAQ(commands.Cog):
         return None
 
     @app_commands.command(name="faq", description="Browse the club's FAQ by topic")
-    async def faq(self, interaction: discord.Interaction) -> None:
+    async def faq(self, interaction: discord.Interaction[RunClubBot]) -> None:
         embed, view = browse_message(self.knowledge)
         await respond(interaction, embed=embed, view=view)
 
     @app_commands.command(name="stretches", description="Stretches for before or after a run")
     @app_commands.describe(when="before: dynamic warm-up stretches; after: static cool-down ones")
     async def stretches(
-        self, interaction: discord.Interaction, when: Literal["before", "after"] | None = None
+        self,
+        interaction: discord.Interaction[RunClubBot],
+        when: Literal["before", "after"] | None = None,
     ) -> None:
         await self._send_routine(interaction, stretches_reply(self.knowledge, when), "stretches")
 
     @app_commands.command(name="core", description="Core exercises that support your upper back")
-    async def core(self, interaction: discord.Interaction) -> None:
+    async def core(self, interaction: discord.Interaction[RunClubBot]) -> None:
         await self._send_routine(interaction, core_reply(self.knowledge), "core")
 
     async def _send_routine(
-        self, interaction: discord.Interaction, reply: Reply, routine: str
+        self, interaction: discord.Interaction[RunClubBot], reply: Reply, routine: str
     ) -> None:
         embed = reply_embed(reply, self.knowledge)
-        view = self._remind_view(routine)
-        await respond(interaction, embed=embed, view=view)
+        await respond(interaction, embed=embed, view=self._remind_view(routine))
 
     def _remind_view(self, routine: str) -> discord.ui.View | None:
         """The reminders cog's "Remind me daily" button, when that cog is loaded."""
@@ -357,16 +359,16 @@ class FAQ(commands.Cog):
         return persistent_view(remind_me_button(routine))
 
     @app_commands.command(name="disclaimer", description="What the bot's answers are, and are not")
-    async def disclaimer(self, interaction: discord.Interaction) -> None:
+    async def disclaimer(self, interaction: discord.Interaction[RunClubBot]) -> None:
         reply = disclaimer_reply(self.knowledge)
         await respond(interaction, embed=reply_embed(reply))
 
     @app_commands.command(name="help", description="What the bot can do")
-    async def help(self, interaction: discord.Interaction) -> None:
+    async def help(self, interaction: discord.Interaction[RunClubBot]) -> None:
         reply = help_reply(self.knowledge)
         await respond(interaction, embed=reply_embed(reply))
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: RunClubBot) -> None:
     bot.add_dynamic_items(*DYNAMIC_ITEMS)
     await bot.add_cog(FAQ(bot))
