@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -37,7 +38,7 @@ class ServerGroup(app_commands.Group):
     """A command group that only works in a server: Discord hides it from DMs, and a DM
     that reaches the bot anyway is refused here."""
 
-    async def interaction_check(self, interaction: discord.Interaction[RunClubBot]) -> bool:
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         if interaction.guild_id is None:
             raise app_commands.NoPrivateMessage()
         return True

@@ -302,7 +302,7 @@ class FAQ(commands.Cog):
         await interaction.response.send_message(
             embed=embed,
             allowed_mentions=NO_MENTIONS,
-            **({"view": view} if view else {}),
+            view=view if view is not None else discord.utils.MISSING,
         )
         self._log(decision, question, interaction.guild, interaction.user.id, asked_at)
 

@@ -253,7 +253,7 @@ class Dispatcher:
         self._claim_failures += 1
         n = self._claim_failures
         first, cap = CLAIM_BACKOFF_S
-        delay = min(cap, first * 2 ** (n - 1))
+        delay = min(cap, first * 2.0 ** (n - 1))
         if isinstance(exc, DiskFull):
             log.warning("reminder dispatcher: %s; claiming again in %.0f s", exc, delay)
         elif n == 1:

@@ -3,6 +3,9 @@
 Each component is a DynamicItem whose state lives in its custom_id, so it keeps working
 after a restart without any view being stored: suggestions to pick, Helpful / Not helpful
 under an answer, and the /faq browser's topic and question menus.
+
+discord.py declares its handlers (callback, from_custom_id) for an interaction of any client,
+so they take ``discord.Interaction[Any]``; what they call takes ``Interaction[RunClubBot]``.
 """
 
 from __future__ import annotations
@@ -88,7 +91,9 @@ async def answer_privately(interaction: discord.Interaction[RunClubBot], entry_i
     await respond(interaction, embed=embed, view=view)
 
 
-class PickButton(DynamicItem[discord.ui.Button], template=r"faq:pick:(?P<entry>[a-z0-9-]{1,80})"):
+class PickButton(
+    DynamicItem[discord.ui.Button[discord.ui.View]], template=r"faq:pick:(?P<entry>[a-z0-9-]{1,80})"
+):
     """A suggestion: clicking it answers that entry, privately to whoever clicked."""
 
     def __init__(self, entry: FaqEntry | str, label: str | None = None) -> None:
@@ -106,21 +111,22 @@ class PickButton(DynamicItem[discord.ui.Button], template=r"faq:pick:(?P<entry>[
     @classmethod
     async def from_custom_id(
         cls,
-        interaction: discord.Interaction[RunClubBot],
-        item: discord.ui.Button,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
         match: re.Match[str],
         /,
     ) -> PickButton:
-        return cls(match["entry"], label=item.label or match["entry"])
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(match["entry"], label=label or match["entry"])
 
-    async def callback(self, interaction: discord.Interaction[RunClubBot]) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await guarded(
             interaction, "suggestion button", lambda: answer_privately(interaction, self.entry_id)
         )
 
 
 class FeedbackButton(
-    DynamicItem[discord.ui.Button],
+    DynamicItem[discord.ui.Button[discord.ui.View]],
     template=r"faq:fb:(?P<vote>up|down):(?P<entry>[a-z0-9-]{1,80})",
 ):
     """Helpful / Not helpful under an answer; counted once per member and answer message."""
@@ -141,14 +147,14 @@ class FeedbackButton(
     @classmethod
     async def from_custom_id(
         cls,
-        interaction: discord.Interaction[RunClubBot],
-        item: discord.ui.Button,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
         match: re.Match[str],
         /,
     ) -> FeedbackButton:
         return cls(match["entry"], helpful=match["vote"] == "up")
 
-    async def callback(self, interaction: discord.Interaction[RunClubBot]) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await guarded(interaction, "feedback button", lambda: self._record(interaction))
 
     async def _record(self, interaction: discord.Interaction[RunClubBot]) -> None:
@@ -168,10 +174,10 @@ class FeedbackButton(
         await respond(interaction, text)
 
 
-class TopicSelect(DynamicItem[discord.ui.Select], template=r"faq:topic"):
+class TopicSelect(DynamicItem[discord.ui.Select[discord.ui.View]], template=r"faq:topic"):
     """The /faq topic menu: picking a topic shows its questions."""
 
-    def __init__(self, select: discord.ui.Select | None = None) -> None:
+    def __init__(self, select: discord.ui.Select[discord.ui.View] | None = None) -> None:
         super().__init__(select or discord.ui.Select(custom_id="faq:topic", options=[]))
 
     @classmethod
@@ -193,14 +199,14 @@ class TopicSelect(DynamicItem[discord.ui.Select], template=r"faq:topic"):
     @classmethod
     async def from_custom_id(
         cls,
-        interaction: discord.Interaction[RunClubBot],
-        item: discord.ui.Select,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
         match: re.Match[str],
         /,
     ) -> TopicSelect:
         return cls()
 
-    async def callback(self, interaction: discord.Interaction[RunClubBot]) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await guarded(interaction, "topic menu", lambda: self._show(interaction))
 
     async def _show(self, interaction: discord.Interaction[RunClubBot]) -> None:
@@ -209,10 +215,10 @@ class TopicSelect(DynamicItem[discord.ui.Select], template=r"faq:topic"):
         await interaction.response.edit_message(embed=embed, view=view)
 
 
-class EntrySelect(DynamicItem[discord.ui.Select], template=r"faq:entry"):
+class EntrySelect(DynamicItem[discord.ui.Select[discord.ui.View]], template=r"faq:entry"):
     """The /faq question menu: picking a question answers it."""
 
-    def __init__(self, select: discord.ui.Select | None = None) -> None:
+    def __init__(self, select: discord.ui.Select[discord.ui.View] | None = None) -> None:
         super().__init__(select or discord.ui.Select(custom_id="faq:entry", options=[]))
 
     @classmethod
@@ -228,14 +234,14 @@ class EntrySelect(DynamicItem[discord.ui.Select], template=r"faq:entry"):
     @classmethod
     async def from_custom_id(
         cls,
-        interaction: discord.Interaction[RunClubBot],
-        item: discord.ui.Select,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
         match: re.Match[str],
         /,
     ) -> EntrySelect:
         return cls()
 
-    async def callback(self, interaction: discord.Interaction[RunClubBot]) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await guarded(interaction, "question menu", lambda: self._answer(interaction))
 
     async def _answer(self, interaction: discord.Interaction[RunClubBot]) -> None:

@@ -1,7 +1,8 @@
 """The Remind me daily button (under /stretches and /core) and the short form it opens.
 
 The form asks for a time and a time zone, then leads to the same subscription as
-/remind subscribe: its submission is handed to the reminders cog.
+/remind subscribe: its submission is handed to the reminders cog. Handlers discord.py calls
+take ``discord.Interaction[Any]``, as discord.py declares them (see bot.ui.faq_items).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ async def start_subscribe(interaction: discord.Interaction[RunClubBot], routine:
 
 
 class RemindMeButton(
-    DynamicItem[discord.ui.Button], template=r"remind:start:(?P<routine>stretches|core|both)"
+    DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=r"remind:start:(?P<routine>stretches|core|both)",
 ):
     """Remind me daily: opens the subscribe form."""
 
@@ -50,14 +52,14 @@ class RemindMeButton(
     @classmethod
     async def from_custom_id(
         cls,
-        interaction: discord.Interaction[RunClubBot],
-        item: discord.ui.Button,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
         match: re.Match[str],
         /,
     ) -> RemindMeButton:
         return cls(match["routine"])
 
-    async def callback(self, interaction: discord.Interaction[RunClubBot]) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await start_subscribe(interaction, self.routine)
 
 
@@ -84,13 +86,13 @@ class SubscribeForm(discord.ui.Modal):
         )
         self.routine = routine
 
-    async def on_submit(self, interaction: discord.Interaction[RunClubBot]) -> None:
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         await _reminders(interaction).subscribe(
             interaction, self.time_input.value, self.routine, self.zone_input.value
         )
 
-    async def on_error(
-        self, interaction: discord.Interaction[RunClubBot], error: Exception
+    async def on_error(  # type: ignore[override]  # Modal's own narrows BaseView's
+        self, interaction: discord.Interaction[Any], error: Exception, /
     ) -> None:
         await report_failure(interaction, "subscribe form", error)
 

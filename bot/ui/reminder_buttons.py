@@ -2,14 +2,15 @@
 
 The buttons keep their state (the action and the day) in their custom_id, so they keep
 working after a restart. Stop deletes the subscription and fires the bot event
-``subscriptions_changed``, which the reminders cog listens to.
+``subscriptions_changed``, which the reminders cog listens to. Handlers discord.py calls take
+``discord.Interaction[Any]``, as discord.py declares them (see bot.ui.faq_items).
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import discord
 from discord.ui import DynamicItem
@@ -46,7 +47,10 @@ def _day(raw: str) -> date | None:
         return None
 
 
-class DayButton(DynamicItem[discord.ui.Button], template=rf"remind:(?P<action>done|skip):{_DAY}"):
+class DayButton(
+    DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=rf"remind:(?P<action>done|skip):{_DAY}",
+):
     """Done counts the day towards the member's streak; Skip today marks a rest day, which
     neither counts nor breaks it. Each is recorded once per day."""
 
@@ -71,8 +75,8 @@ class DayButton(DynamicItem[discord.ui.Button], template=rf"remind:(?P<action>do
     @classmethod
     async def from_custom_id(
         cls,
-        interaction: discord.Interaction[RunClubBot],
-        item: discord.ui.Button,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
         match: re.Match[str],
         /,
     ) -> DayButton:
@@ -81,7 +85,7 @@ class DayButton(DynamicItem[discord.ui.Button], template=rf"remind:(?P<action>do
             raise ValueError(f"bad date in a {match['action']} button")
         return cls(match["action"], day)
 
-    async def callback(self, interaction: discord.Interaction[RunClubBot]) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         label = self.LOOKS[self.action][0]
         await guarded(interaction, f"{label} button", lambda: self._press(interaction))
 
@@ -107,7 +111,7 @@ class DayButton(DynamicItem[discord.ui.Button], template=rf"remind:(?P<action>do
         await respond(interaction, text)
 
 
-class StopButton(DynamicItem[discord.ui.Button], template=r"remind:stop"):
+class StopButton(DynamicItem[discord.ui.Button[discord.ui.View]], template=r"remind:stop"):
     """Stop reminders: deletes the subscription, as /remind unsubscribe does."""
 
     def __init__(self) -> None:
@@ -120,14 +124,14 @@ class StopButton(DynamicItem[discord.ui.Button], template=r"remind:stop"):
     @classmethod
     async def from_custom_id(
         cls,
-        interaction: discord.Interaction[RunClubBot],
-        item: discord.ui.Button,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
         match: re.Match[str],
         /,
     ) -> StopButton:
         return cls()
 
-    async def callback(self, interaction: discord.Interaction[RunClubBot]) -> None:
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await guarded(interaction, "Stop button", lambda: self._stop(interaction))
 
     async def _stop(self, interaction: discord.Interaction[RunClubBot]) -> None:
