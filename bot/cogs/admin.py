@@ -12,20 +12,22 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RunClubBot
-from bot.cogs.faq import FAQ
 from bot.core.knowledge import KnowledgeError, load_knowledge, removals
 from bot.core.matching import Matcher
 from bot.ui.reminder_buttons import SUBSCRIPTIONS_CHANGED
 from bot.ui.render import info_embed
 from bot.ui.respond import respond
 from bot.ui.text import fit, quote
+
+if TYPE_CHECKING:
+    from bot.cogs.faq import FAQ
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +69,8 @@ class Admin(commands.Cog):
         self.bot = bot
 
     def _faq(self) -> FAQ | None:
-        faq = self.bot.get_cog("FAQ")
-        return faq if isinstance(faq, FAQ) else None
+        # typed only: each bot loads its own copy of an extension's module, so no isinstance
+        return cast("FAQ | None", self.bot.get_cog("FAQ"))
 
     async def _flush_questions(self) -> None:
         if (faq := self._faq()) is not None:
