@@ -5,8 +5,8 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from tests.conftest import start_bot, stop_bot
 from tests.double.interactions import CHANNEL_MESSAGE, EPHEMERAL
+from tests.helpers import start_bot, stop_bot
 
 INTENT_GUILDS = 1 << 0
 INTENT_GUILD_MEMBERS = 1 << 1

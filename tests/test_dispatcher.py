@@ -15,6 +15,7 @@ from bot.reminders.delivery import DMS_CLOSED_NOTICE
 from bot.reminders.dispatcher import Dispatcher
 from bot.reminders.errors import DMsClosed, RateLimited, Transient, UnknownRecipient
 from bot.store import Claim, Store, reminder_nonce
+from tests.helpers import until
 from tests.sqlite_faults import disk_freed, disk_full
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,14 +53,6 @@ class FakeSender:
 async def settle(d: Dispatcher) -> None:
     d.poke()
     await asyncio.wait_for(d.wait_idle(), 10)
-
-
-async def until(cond) -> None:
-    for _ in range(1000):
-        if cond():
-            return
-        await asyncio.sleep(0.005)
-    raise AssertionError("condition not reached")
 
 
 async def goto(clock: FakeClock, when: datetime, *dispatchers: Dispatcher) -> None:
