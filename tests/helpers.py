@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.app import RunClubBot
+from bot.app import HANDLER_TASKS, RunClubBot
 from bot.config import Settings
 from bot.core.clock import FakeClock
 from bot.reminders.dispatcher import Dispatcher
@@ -197,14 +197,16 @@ def assert_no_mentions(msg: dict[str, Any]) -> None:
 async def assert_silent(double: DiscordDouble, since: int) -> None:
     """Assert the bot sent nothing after request ``since`` (see ``double.mark()``).
 
-    Waiting proves nothing (a wrong reply may come late), so a member who has not spoken yet
-    DMs the bot a question that must be answered; its answer has to be the first request the
-    bot makes after ``since``. Discord events reach the bot in order and their handlers start
-    in order, so a reply the bot was going to send would be made before this one.
+    Waiting proves nothing (a wrong reply may come late). Instead a member who has not spoken
+    yet DMs the bot a question that must be answered. The bot reads events in order, so once
+    that answer is in, every earlier event has its handlers started; once those handlers have
+    finished (each awaits its own requests), the answer must be the only request since
+    ``since``.
     """
     asker = double.add_user(f"silence-check-{len(double.users)}")
     probe = await double.send_message("dm", asker, ICE_HEAT)
     await double.wait_for_reply(probe, timeout=5)
+    await handlers_finished()
 
     def answers_probe(r: Request) -> bool:
         body = r.json if isinstance(r.json, dict) else {}
@@ -214,6 +216,15 @@ async def assert_silent(double: DiscordDouble, since: int) -> None:
     made = double.requests[since:]
     shown = [f"{r.method} {r.path} {str(r.json)[:300]}" for r in made]
     assert len(made) == 1 and answers_probe(made[0]), f"the bot was not silent: {shown}"
+
+
+async def handlers_finished(timeout: float = 5.0) -> None:
+    """Wait until the event, command and component handlers running now have finished (the
+    bot runs in the test's event loop; RunClubBot.close waits for the same tasks)."""
+    running = [t for t in asyncio.all_tasks() if t.get_name().startswith(HANDLER_TASKS)]
+    if running:
+        _done, pending = await asyncio.wait(running, timeout=timeout)
+        assert not pending, f"handlers still running after {timeout} s: {pending}"
 
 
 # -- reminders --------------------------------------------------------------------------------

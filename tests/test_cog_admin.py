@@ -12,6 +12,7 @@ from bot.config import PROJECT_ROOT
 from tests.helpers import (
     ICE_HEAT,
     WHY,
+    assert_silent,
     embed_of,
     ephemeral_text,
     slash_ask,
@@ -59,7 +60,7 @@ async def test_config_channels_add_list_remove(running_bot, double, clock):
     await clock.advance(timedelta(minutes=5))
     mark = double.mark()
     await double.send_message(race, double.member, WHY)
-    await double.expect_silence(since=mark)
+    await assert_silent(double, mark)
 
 
 @pytest.mark.parametrize(

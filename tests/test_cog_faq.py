@@ -16,6 +16,7 @@ from tests.helpers import (
     ICE_HEAT,
     WHY,
     assert_no_mentions,
+    assert_silent,
     components,
     custom_ids,
     enable_channel,
@@ -69,14 +70,14 @@ async def test_off_topic_chatter_in_enabled_channel_gets_silence(running_bot, do
     await enable_channel(running_bot, double)
     mark = double.mark()
     await double.send_message("running-questions", double.member, chatter)
-    await double.expect_silence(since=mark)
+    await assert_silent(double, mark)
 
 
 async def test_questions_in_channels_not_enabled_get_silence(running_bot, double):
     await enable_channel(running_bot, double, "running-questions")
     mark = double.mark()
     await double.send_message("general", double.member, ICE_HEAT)
-    await double.expect_silence(since=mark)
+    await assert_silent(double, mark)
 
 
 async def test_a_mention_anywhere_is_a_direct_ask(running_bot, double):
@@ -117,7 +118,7 @@ async def test_bots_webhooks_and_system_messages_are_ignored(running_bot, double
     await double.send_message("running-questions", double.member, ICE_HEAT, webhook=True)
     await double.send_message("running-questions", double.member, ICE_HEAT, message_type=7)
     await double.send_message("running-questions", other_bot, f"{double.bot.mention} {ICE_HEAT}")
-    await double.expect_silence(since=mark)
+    await assert_silent(double, mark)
 
 
 async def test_question_with_everyone_is_answered_without_any_mention_allowed(running_bot, double):
@@ -165,13 +166,13 @@ async def test_a_burst_in_one_channel_gets_one_reply(running_bot, double, clock)
     )
     assert first.path == f"/channels/{channel_id}/messages"
     after = double.requests.index(first) + 1
-    await double.expect_silence(lambda r: r.matches("POST", "/channels/{id}/messages"), 0.3, after)
+    await assert_silent(double, after)
 
     # still cooling down 9 s later; at 10 s another member gets an answer
     await clock.advance(timedelta(seconds=9))
     mark = double.mark()
     await double.send_message("running-questions", members[2], WHY)
-    await double.expect_silence(since=mark)
+    await assert_silent(double, mark)
     await clock.advance(timedelta(seconds=1))
     asked = await double.send_message("running-questions", members[1], WHY)
     await double.wait_for_reply(asked)
@@ -184,7 +185,7 @@ async def test_member_cooldown_holds_across_channels(running_bot, double, clock)
     await double.wait_for_reply(asked)
     mark = double.mark()
     await double.send_message("race-day", double.member, WHY)
-    await double.expect_silence(since=mark)
+    await assert_silent(double, mark)
     await clock.advance(timedelta(seconds=61))
     asked = await double.send_message("race-day", double.member, WHY)
     await double.wait_for_reply(asked)
@@ -383,7 +384,7 @@ async def test_bad_input_gets_a_sensible_answer_or_silence(running_bot, double, 
         asked = await double.send_message("running-questions", double.member, content[:4000])
         expected = matcher.match(content[:4000], "channel")
         if expected.kind == "none":
-            await double.expect_silence(since=mark)
+            await assert_silent(double, mark)
             continue
         reply = await double.wait_for_reply(asked)
         assert_no_mentions(reply)
@@ -407,7 +408,7 @@ async def test_attachment_only_message_gets_silence(running_bot, double):
     }
     await double.send_message("running-questions", double.member, "", attachments=[attachment])
     await double.send_message("dm", double.member, "", attachments=[attachment])
-    await double.expect_silence(since=mark)
+    await assert_silent(double, mark)
 
 
 async def test_long_mention_question_is_answered_within_limits(running_bot, double):
@@ -460,7 +461,7 @@ async def test_without_message_content_mentions_still_get_answers(double, settin
         await enable_channel(bot, double)
         mark = double.mark()
         await double.send_message("running-questions", double.member, ICE_HEAT)
-        await double.expect_silence(since=mark)
+        await assert_silent(double, mark)
         asked = await double.send_message(
             "running-questions", double.member, f"{double.bot.mention} {ICE_HEAT}"
         )
