@@ -24,17 +24,17 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.knowledge import Knowledge, load_knowledge
 from bot.core.matching import Matcher
 from bot.store import Store
-from bot.store.faults import DatabaseUnusable, DiskFull, StoreError
-from bot.ui.embeds import DISK_FULL_TEXT
+from bot.store.faults import DatabaseUnusable, StoreError
+from bot.ui.respond import report_failure, tell
 
 log = logging.getLogger(__name__)
 
 EXTENSIONS = ("bot.cogs.faq", "bot.cogs.admin", "bot.cogs.reminders")
 
-ERROR_TEXT = "Sorry, something went wrong on my side. Please try again in a moment."
 # discord.py 2.7 names the tasks that run command, component, modal and event handlers so
-# (a name it stops using only shortens the wait for them before a fatal stop)
+# (a name it stops using only shortens the wait for them before the bot closes)
 HANDLER_TASKS = ("CommandTree-invoker", "discord-ui-", "discord.py: on_")
+HANDLERS_WAIT_S = 5.0
 PERMISSION_TEXT = "You need the **Manage Server** permission to use this command."
 
 
@@ -59,45 +59,23 @@ class RunClubTree(app_commands.CommandTree):
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        if isinstance(error, app_commands.CheckFailure):  # the member's situation, not a bug
-            if isinstance(error, app_commands.NoPrivateMessage):
-                text = "This command only works in a server."
-            elif isinstance(error, app_commands.MissingPermissions):
-                text = PERMISSION_TEXT
-            else:
-                text = str(error) or "You can't use this command here."
-            log.info("refused /%s to %s: %s", _command_name(interaction), interaction.user, error)
-        elif isinstance(cause := getattr(error, "original", None), StoreError):
-            # a database fault: one line, no traceback (a fatal one was reported already)
-            text = DISK_FULL_TEXT if isinstance(cause, DiskFull) else ERROR_TEXT
-            log.warning("/%s failed: %s", _command_name(interaction), cause)
+        if not isinstance(error, app_commands.CheckFailure):
+            await report_failure(interaction, f"/{_command_name(interaction)}", error)
+            return
+        # a check that failed is the member's situation, not a bug
+        if isinstance(error, app_commands.NoPrivateMessage):
+            text = "This command only works in a server."
+        elif isinstance(error, app_commands.MissingPermissions):
+            text = PERMISSION_TEXT
         else:
-            text = ERROR_TEXT
-            log.error(
-                "/%s failed for %s",
-                _command_name(interaction),
-                interaction.user,
-                exc_info=error,
-            )
-        await tell_ephemeral(interaction, text)
+            text = str(error) or "You can't use this command here."
+        log.info("refused /%s to %s: %s", _command_name(interaction), interaction.user, error)
+        await tell(interaction, text)
 
 
 def _command_name(interaction: discord.Interaction) -> str:
     command = interaction.command
     return command.qualified_name if command is not None else "?"
-
-
-async def tell_ephemeral(interaction: discord.Interaction, text: str) -> None:
-    """A short message only the member sees, whether or not the interaction was answered."""
-    if interaction.type is discord.InteractionType.autocomplete:
-        return
-    try:
-        if interaction.response.is_done():
-            await interaction.followup.send(text, ephemeral=True)
-        else:
-            await interaction.response.send_message(text, ephemeral=True)
-    except discord.HTTPException as exc:
-        log.warning("could not tell %s about an error: %s", interaction.user, exc)
 
 
 class RunClubBot(commands.Bot):
@@ -160,19 +138,17 @@ class RunClubBot(commands.Bot):
             return
         self.fatal_error = error
         log.error("%s Stopping the bot.", error)
-        self._stopping = asyncio.get_running_loop().create_task(
-            self._stop_after_handlers(), name="fatal-stop"
-        )
+        self._stopping = asyncio.get_running_loop().create_task(self.close(), name="fatal-stop")
 
-    async def _stop_after_handlers(self, wait_s: float = 5.0) -> None:
-        """Let the handlers running now answer their member (with an error, say), then close."""
+    async def _handlers_done(self) -> None:
+        """Let the handlers running now answer their member (with an error, say) and finish
+        with the store, which closes after them."""
         me = asyncio.current_task()
         running = [
             t for t in asyncio.all_tasks() if t is not me and t.get_name().startswith(HANDLER_TASKS)
         ]
         if running:
-            await asyncio.wait(running, timeout=wait_s)
-        await self.close()
+            await asyncio.wait(running, timeout=HANDLERS_WAIT_S)
 
     async def _watch_database(self) -> None:
         """Notice a deleted or replaced database file even when nothing is being written."""
@@ -185,6 +161,7 @@ class RunClubBot(commands.Bot):
 
     async def close(self) -> None:
         try:
+            await self._handlers_done()
             await super().close()
         finally:
             if self._watchdog is not None and self._watchdog is not asyncio.current_task():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 
 import discord
 
@@ -44,13 +45,19 @@ async def run(settings: Settings) -> int:
     """
     token = _token(settings)
     _setup_logging(settings)
+    return await _with_store(settings, lambda store: _run_with(settings, token, store))
+
+
+async def _with_store(settings: Settings, work: Callable[[Store], Awaitable[int]]) -> int:
+    """Open and check the database before anything talks to Discord, run ``work`` with it,
+    close it. A database that cannot be used is one line (naming DATABASE_PATH) and exit 1."""
     try:
         store = await Store.open(settings.database_path)
     except StoreError as exc:
         log.error("%s", exc)
         return 1
     try:
-        return await _run_with(settings, token, store)
+        return await work(store)
     finally:
         await store.close()
         log.info("Closed the database")
@@ -111,25 +118,21 @@ async def sync(settings: Settings, guild_id: int | None) -> int:
     """
     token = _token(settings)
     _setup_logging(settings)
-    try:
-        store = await Store.open(settings.database_path)
-    except StoreError as exc:
-        log.error("%s", exc)
-        return 1
-    try:
-        bot = create_bot(settings, store=store)
-        async with bot:
-            await bot.login(token)
-            if guild_id is None:
-                synced = await bot.tree.sync()
-                where = "globally"
-            else:
-                guild = discord.Object(guild_id)
-                bot.tree.copy_global_to(guild=guild)
-                synced = await bot.tree.sync(guild=guild)
-                where = f"to server {guild_id}"
-    finally:
-        await store.close()
+    return await _with_store(settings, lambda store: _sync_with(settings, token, guild_id, store))
+
+
+async def _sync_with(settings: Settings, token: str, guild_id: int | None, store: Store) -> int:
+    bot = create_bot(settings, store=store)
+    async with bot:
+        await bot.login(token)
+        if guild_id is None:
+            synced = await bot.tree.sync()
+            where = "globally"
+        else:
+            guild = discord.Object(guild_id)
+            bot.tree.copy_global_to(guild=guild)
+            synced = await bot.tree.sync(guild=guild)
+            where = f"to server {guild_id}"
     names = ", ".join(f"/{c.name}" for c in sorted(synced, key=lambda c: c.name))
     print(f"Registered {len(synced)} commands {where}: {names}")
     return 0

@@ -1,16 +1,11 @@
 """Shared fixtures: the offline Discord double, settings, a fake clock, the running bot,
-and a guard that fails any test during which discord.py or the bot logged an error."""
-
-# Test helpers take a timeout: a test waiting for the bot fails with a message, never hangs.
-# ruff: noqa: ASYNC109
+and a guard that fails any test during which discord.py or the bot logged an error.
+The functions tests call are in tests/helpers.py."""
 
 from __future__ import annotations
 
-import asyncio
-import dataclasses
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import UTC, datetime
 
 import discord
 import pytest
@@ -20,8 +15,8 @@ from bot.app import RunClubBot, create_bot
 from bot.config import PROJECT_ROOT, Settings
 from bot.core.clock import FakeClock
 from tests.double import TOKEN, DiscordDouble
+from tests.helpers import START, start_bot, stop_bot
 
-START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday, noon UTC
 GUARDED_LOGGERS = ("discord", "bot")
 
 
@@ -102,27 +97,6 @@ def clock() -> FakeClock:
     return FakeClock(START)
 
 
-async def start_bot(bot: RunClubBot, double: DiscordDouble, timeout: float = 10.0) -> asyncio.Task:
-    """Start ``bot`` against the double and return once it is ready with the guild cached."""
-    task = asyncio.create_task(bot.start(TOKEN), name="bot")
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not (bot.is_ready() and all(bot.get_guild(g) for g in double.guilds)):
-        if task.done():
-            task.result()  # raises what stopped the bot
-            raise RuntimeError("the bot stopped before it was ready")
-        if loop.time() > deadline:
-            task.cancel()
-            raise TimeoutError("the bot did not get ready")
-        await asyncio.sleep(0.002)
-    return task
-
-
-async def stop_bot(bot: RunClubBot, task: asyncio.Task) -> None:
-    await bot.close()
-    await asyncio.wait_for(task, 5)
-
-
 @pytest.fixture
 async def running_bot(
     double: DiscordDouble, settings: Settings, clock: FakeClock
@@ -134,8 +108,3 @@ async def running_bot(
         yield bot
     finally:
         await stop_bot(bot, task)
-
-
-def with_settings(settings: Settings, **changes: object) -> Settings:
-    """A copy of settings with some fields changed (Settings is frozen)."""
-    return dataclasses.replace(settings, **changes)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from tests.conftest import start_bot, stop_bot
 from tests.double.interactions import CHANNEL_MESSAGE, EPHEMERAL
+from tests.helpers import start_bot, stop_bot
 
 INTENT_GUILDS = 1 << 0
 INTENT_GUILD_MEMBERS = 1 << 1
@@ -60,7 +60,7 @@ async def test_a_failing_command_gives_a_short_ephemeral_error_and_logs_it(
     assert body["data"]["flags"] & EPHEMERAL
     assert "something went wrong" in body["data"]["content"].lower()
     assert "kaboom" not in body["data"]["content"]  # no internals shown to the member
-    logged = [r for r in error_log.records if r.name == "bot.app"]
+    logged = [r for r in error_log.records if r.name == "bot.ui.respond"]
     assert logged and logged[0].exc_info is not None
 
 

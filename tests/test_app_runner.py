@@ -11,10 +11,8 @@ import sqlite3
 import pytest
 
 from bot.runner import run, sync
-from tests.conftest import with_settings
 from tests.double import TOKEN
-
-QUESTION = "why does my upper back hurt after running?"
+from tests.helpers import ask_by_mention, with_settings
 
 
 class AllRecords(logging.Handler):
@@ -43,11 +41,6 @@ def root_logging():
         root.setLevel(level)
 
 
-async def answered_by_mention(double, channel: str = "general") -> dict:
-    msg = await double.send_message(channel, double.member, f"<@{double.bot.id}> {QUESTION}")
-    return await double.wait_for_reply(msg, timeout=5)
-
-
 async def wait_connected(double, identifies: int = 1) -> None:
     await double.wait_until(
         lambda: len(double.frames(2)) >= identifies and double.connected, 5, "IDENTIFY"
@@ -61,7 +54,7 @@ async def test_run_answers_then_shuts_down_cleanly_on_a_stop_signal(
     settings = with_settings(settings, log_level="DEBUG")
     task = asyncio.create_task(run(settings))
     await wait_connected(double)
-    reply = await answered_by_mention(double)
+    reply = await double.wait_for_reply(await ask_by_mention(double), timeout=5)
     assert reply["embeds"][0]["title"]
 
     signal.raise_signal(sig)
@@ -88,7 +81,7 @@ async def test_run_without_the_message_content_intent_still_answers_mentions(
     assert first.data["intents"] & (1 << 15)
     assert not second.data["intents"] & (1 << 15)
     assert any("message content intent" in line for line in root_logging.lines)
-    reply = await answered_by_mention(double)
+    reply = await double.wait_for_reply(await ask_by_mention(double), timeout=5)
     assert "upper back" in reply["embeds"][0]["title"].lower()
 
     signal.raise_signal(signal.SIGTERM)
@@ -120,7 +113,6 @@ async def test_logging_in_without_connecting_starts_no_reminders(double, setting
     # `python -m bot sync` logs in (loading every cog) but never connects: it must not
     # become a second reminder dispatcher.
     from bot.app import create_bot
-    from tests.conftest import TOKEN
 
     bot = create_bot(settings)
     async with bot:

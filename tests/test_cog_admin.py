@@ -9,25 +9,19 @@ import pytest
 
 from bot.app import create_bot
 from bot.config import PROJECT_ROOT
-from tests.conftest import start_bot, stop_bot, with_settings
-from tests.double.interactions import EPHEMERAL
+from tests.helpers import (
+    ICE_HEAT,
+    WHY,
+    assert_silent,
+    embed_of,
+    ephemeral_text,
+    slash_ask,
+    start_bot,
+    stop_bot,
+    with_settings,
+)
 
-ICE_HEAT = "should I use ice or heat on my sore upper back?"
-WHY = "why does my upper back hurt after running?"
 MANAGE_GUILD = 1 << 5
-
-
-async def text_of(handle) -> str:
-    body = await handle.response()
-    assert body["data"]["flags"] & EPHEMERAL
-    return body["data"].get("content") or ""
-
-
-async def embed_of(handle) -> dict:
-    msg = await handle.reply()
-    assert msg["flags"] & EPHEMERAL
-    (embed,) = msg["embeds"]
-    return embed
 
 
 # -- /config channels -----------------------------------------------------------------------
@@ -40,15 +34,15 @@ async def test_config_channels_add_list_remove(running_bot, double, clock):
     added = await double.slash(
         "config", user=double.admin, channel=here, group="channels", subcommand="add"
     )
-    assert f"<#{here.id}>" in await text_of(added)
+    assert f"<#{here.id}>" in await ephemeral_text(added)
     again = await double.slash(
         "config", user=double.admin, channel=here, group="channels", subcommand="add"
     )
-    assert "already" in await text_of(again)
+    assert "already" in await ephemeral_text(again)
     other = await double.slash(
         "config", {"channel": race}, user=double.admin, group="channels", subcommand="add"
     )
-    assert f"<#{race.id}>" in await text_of(other)
+    assert f"<#{race.id}>" in await ephemeral_text(other)
     assert sorted(await store.enabled_channels(guild)) == sorted([here.id, race.id])
 
     listed = await double.slash("config", user=double.admin, group="channels", subcommand="list")
@@ -61,12 +55,12 @@ async def test_config_channels_add_list_remove(running_bot, double, clock):
     removed = await double.slash(
         "config", {"channel": race}, user=double.admin, group="channels", subcommand="remove"
     )
-    assert "quiet" in await text_of(removed)
+    assert "quiet" in await ephemeral_text(removed)
     assert await store.enabled_channels(guild) == [here.id]
     await clock.advance(timedelta(minutes=5))
     mark = double.mark()
     await double.send_message(race, double.member, WHY)
-    await double.expect_silence(since=mark)
+    await assert_silent(double, mark)
 
 
 @pytest.mark.parametrize(
@@ -84,7 +78,7 @@ async def test_admin_commands_are_refused_without_manage_server(
     running_bot, double, name, group, subcommand
 ):
     handle = await double.slash(name, user=double.member, group=group, subcommand=subcommand)
-    assert "Manage Server" in await text_of(handle)
+    assert "Manage Server" in await ephemeral_text(handle)
     assert await running_bot.store.enabled_channels(double.guild.id) == []
 
 
@@ -92,7 +86,7 @@ async def test_admin_commands_in_a_dm_are_refused(running_bot, double):
     handle = await double.slash(
         "config", user=double.admin, channel="dm", group="channels", subcommand="list"
     )
-    assert "server" in await text_of(handle)
+    assert "server" in await ephemeral_text(handle)
 
 
 async def test_admin_commands_are_registered_for_manage_server_in_servers_only(running_bot, double):
@@ -108,16 +102,11 @@ async def test_admin_commands_are_registered_for_manage_server_in_servers_only(r
 # -- /faqadmin gaps and stats ---------------------------------------------------------------
 
 
-async def ask(double, question: str, user=None) -> dict:
-    handle = await double.slash("ask", {"question": question}, user=user)
-    return await handle.message()
-
-
 async def test_gaps_lists_the_most_asked_unanswered_questions_defused(running_bot, double):
-    await ask(double, "what shoes should I buy?")
-    await ask(double, "What shoes should I buy", double.other_member)
-    await ask(double, "@everyone where do we park on saturday?")
-    await ask(double, ICE_HEAT)  # answered: not a gap
+    await slash_ask(double, "what shoes should I buy?")
+    await slash_ask(double, "What shoes should I buy", double.other_member)
+    await slash_ask(double, "@everyone where do we park on saturday?")
+    await slash_ask(double, ICE_HEAT)  # answered: not a gap
     gaps = await double.slash("faqadmin", user=double.admin, subcommand="gaps")
     description = (await embed_of(gaps))["description"]
     lines = description.splitlines()
@@ -134,10 +123,10 @@ async def test_gaps_when_there_are_none(running_bot, double):
 
 async def test_stats_count_questions_answers_ratings_and_top_entries(running_bot, double):
     k = running_bot.knowledge
-    answer = await ask(double, ICE_HEAT)
-    await ask(double, ICE_HEAT, double.other_member)
-    await ask(double, WHY)
-    await ask(double, "what shoes should I buy?")
+    answer = await slash_ask(double, ICE_HEAT)
+    await slash_ask(double, ICE_HEAT, double.other_member)
+    await slash_ask(double, WHY)
+    await slash_ask(double, "what shoes should I buy?")
     await (await double.click(answer, "faq:fb:up:treat-ice-heat")).response()
     await (await double.click(answer, "faq:fb:down:treat-ice-heat", double.other_member)).response()
     stats = await double.slash("faqadmin", user=double.admin, subcommand="stats")
@@ -173,14 +162,14 @@ async def test_reload_keeps_running_knowledge_on_error_and_swaps_when_fixed(
         refused = await double.slash("faqadmin", user=double.admin, subcommand="reload")
         embed = await embed_of(refused)
         assert "refused" in embed["title"] and "faq.yaml" in embed["description"]
-        assert (await ask(double, ICE_HEAT))["embeds"][0]["title"] == old_title
+        assert (await slash_ask(double, ICE_HEAT))["embeds"][0]["title"] == old_title
 
         new_title = "Ice or heat, which one helps a sore upper back?"
         assert f"title: {old_title}" in good
         faq.write_text(good.replace(f"title: {old_title}", f"title: {new_title}"), "utf-8")
         reloaded = await double.slash("faqadmin", user=double.admin, subcommand="reload")
         assert "Reloaded" in (await reloaded.reply())["content"]
-        assert (await ask(double, ICE_HEAT))["embeds"][0]["title"] == new_title
+        assert (await slash_ask(double, ICE_HEAT))["embeds"][0]["title"] == new_title
     finally:
         await stop_bot(bot, task)
 
@@ -201,7 +190,7 @@ async def test_reload_never_removes_a_red_flag_an_entry_or_an_exercise(
         assert "refused" in embed["title"]
         assert "red flag 'fever or chills'" in embed["description"]
         story = "upper back aching for days and I've got a fever and the chills"
-        urgent = (await ask(double, story))["embeds"][0]
+        urgent = (await slash_ask(double, story))["embeds"][0]
         assert urgent["description"] == bot.knowledge.urgent_reply
     finally:
         await stop_bot(bot, task)
@@ -212,9 +201,9 @@ async def test_reload_never_removes_a_red_flag_an_entry_or_an_exercise(
 
 async def test_forgetme_deletes_everything_about_the_member_only(running_bot, double, clock):
     store, me, other = running_bot.store, double.member, double.other_member
-    answer = await ask(double, ICE_HEAT, me)
-    await ask(double, "what shoes should I buy?", me)
-    await ask(double, "what shoes should I buy?", other)
+    answer = await slash_ask(double, ICE_HEAT, me)
+    await slash_ask(double, "what shoes should I buy?", me)
+    await slash_ask(double, "what shoes should I buy?", other)
     await (await double.click(answer, "faq:fb:up:treat-ice-heat", me)).response()
     await store.subscribe(
         user_id=me.id,
@@ -227,22 +216,22 @@ async def test_forgetme_deletes_everything_about_the_member_only(running_bot, do
     await store.add_notice(me.id, "Your DMs are closed", at=clock.now())
 
     forget = await double.slash("forgetme", user=me)
-    assert "deleted everything" in await text_of(forget)
+    assert "deleted everything" in await ephemeral_text(forget)
     assert await store.subscription(me.id) is None
     assert not await store.has_notices(me.id)
     assert set((await store.forget_member(me.id)).values()) == {0}
     gaps = await store.gaps(since=clock.now() - timedelta(days=1))
     assert [(g.question, g.count) for g in gaps] == [(gaps[0].question, 1)]
     again = await double.slash("forgetme", user=me)
-    assert "nothing stored" in await text_of(again)
+    assert "nothing stored" in await ephemeral_text(again)
 
 
 async def test_unanswered_questions_are_kept_30_days(running_bot, double, clock):
-    await ask(double, "what shoes should I buy?")
+    await slash_ask(double, "what shoes should I buy?")
     await clock.advance(timedelta(days=29))
-    await ask(double, "where do we park on saturday?")
+    await slash_ask(double, "where do we park on saturday?")
     await clock.advance(timedelta(days=2))
-    await ask(double, "is the track open on bank holidays?")
+    await slash_ask(double, "is the track open on bank holidays?")
     gaps = await double.slash("faqadmin", user=double.admin, subcommand="gaps")
     description = (await embed_of(gaps))["description"]
     assert "shoes" not in description

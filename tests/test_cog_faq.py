@@ -11,35 +11,21 @@ from datetime import timedelta
 import pytest
 
 from bot.app import create_bot
-from tests.conftest import start_bot, stop_bot
 from tests.double.interactions import CHANNEL_MESSAGE, EPHEMERAL, MODAL, UPDATE_MESSAGE
+from tests.helpers import (
+    ICE_HEAT,
+    WHY,
+    assert_no_mentions,
+    assert_silent,
+    components,
+    custom_ids,
+    enable_channel,
+    start_bot,
+    stop_bot,
+)
 
-ICE_HEAT = "should I use ice or heat on my sore upper back?"
-WHY = "why does my upper back hurt after running?"
 URGENT = "I have chest pain and my left arm is numb after my run"
 AMBIGUOUS = ("back", "stretches or massage?", "upper back", "sore", "pain", "stretch or rest?")
-
-
-def components(msg: dict) -> list[dict]:
-    found: list[dict] = []
-    stack = list(msg.get("components") or [])
-    while stack:
-        comp = stack.pop(0)
-        if "custom_id" in comp:
-            found.append(comp)
-        stack[:0] = comp.get("components") or []
-    return found
-
-
-def custom_ids(msg: dict) -> list[str]:
-    return [c["custom_id"] for c in components(msg)]
-
-
-def assert_no_mentions(msg: dict) -> None:
-    allowed = msg["_allowed_mentions"]
-    assert allowed is not None and allowed.get("parse") == [], allowed
-    assert not allowed.get("users") and not allowed.get("roles")
-    assert not allowed.get("replied_user")
 
 
 def assert_answer(msg: dict, entry, knowledge) -> None:
@@ -48,17 +34,6 @@ def assert_answer(msg: dict, entry, knowledge) -> None:
     assert embed["description"] == entry.answer
     assert embed["fields"][-1]["value"] == knowledge.disclaimer
     assert custom_ids(msg) == [f"faq:fb:up:{entry.id}", f"faq:fb:down:{entry.id}"]
-
-
-async def enable(bot, double, name: str = "running-questions") -> int:
-    """An admin enables a channel with /config channels add."""
-    channel = double.channel(name)
-    added = await double.slash(
-        "config", {"channel": channel}, user=double.admin, group="channels", subcommand="add"
-    )
-    await added.response()
-    assert channel.id in await bot.store.enabled_channels(double.guild.id)
-    return channel.id
 
 
 async def cool_down(clock) -> None:
@@ -71,7 +46,7 @@ async def cool_down(clock) -> None:
 async def test_question_in_enabled_channel_gets_a_reply_with_answer_and_disclaimer(
     running_bot, double
 ):
-    await enable(running_bot, double)
+    await enable_channel(running_bot, double)
     asked = await double.send_message("running-questions", double.member, ICE_HEAT)
     reply = await double.wait_for_reply(asked)
     k = running_bot.knowledge
@@ -92,17 +67,17 @@ async def test_question_in_enabled_channel_gets_a_reply_with_answer_and_disclaim
     ],
 )
 async def test_off_topic_chatter_in_enabled_channel_gets_silence(running_bot, double, chatter):
-    await enable(running_bot, double)
+    await enable_channel(running_bot, double)
     mark = double.mark()
     await double.send_message("running-questions", double.member, chatter)
-    await double.expect_silence(since=mark)
+    await assert_silent(double, mark)
 
 
 async def test_questions_in_channels_not_enabled_get_silence(running_bot, double):
-    await enable(running_bot, double, "running-questions")
+    await enable_channel(running_bot, double, "running-questions")
     mark = double.mark()
     await double.send_message("general", double.member, ICE_HEAT)
-    await double.expect_silence(since=mark)
+    await assert_silent(double, mark)
 
 
 async def test_a_mention_anywhere_is_a_direct_ask(running_bot, double):
@@ -136,18 +111,18 @@ async def test_a_dm_is_a_direct_ask_answered_in_the_dm(running_bot, double):
 
 
 async def test_bots_webhooks_and_system_messages_are_ignored(running_bot, double):
-    await enable(running_bot, double)
+    await enable_channel(running_bot, double)
     other_bot = double.add_user("other-bot", bot=True)
     mark = double.mark()
     await double.send_message("running-questions", other_bot, ICE_HEAT)
     await double.send_message("running-questions", double.member, ICE_HEAT, webhook=True)
     await double.send_message("running-questions", double.member, ICE_HEAT, message_type=7)
     await double.send_message("running-questions", other_bot, f"{double.bot.mention} {ICE_HEAT}")
-    await double.expect_silence(since=mark)
+    await assert_silent(double, mark)
 
 
 async def test_question_with_everyone_is_answered_without_any_mention_allowed(running_bot, double):
-    await enable(running_bot, double)
+    await enable_channel(running_bot, double)
     role = 123456789012345678
     asked = await double.send_message(
         "running-questions",
@@ -182,7 +157,7 @@ async def test_suggestions_in_reply_to_a_mention_answer_the_picked_entry(running
 
 
 async def test_a_burst_in_one_channel_gets_one_reply(running_bot, double, clock):
-    channel_id = await enable(running_bot, double)
+    channel_id = await enable_channel(running_bot, double)
     members = [double.add_user(f"runner-{n}") for n in range(12)]
     mark = double.mark()
     await asyncio.gather(*(double.send_message("running-questions", m, ICE_HEAT) for m in members))
@@ -191,33 +166,33 @@ async def test_a_burst_in_one_channel_gets_one_reply(running_bot, double, clock)
     )
     assert first.path == f"/channels/{channel_id}/messages"
     after = double.requests.index(first) + 1
-    await double.expect_silence(lambda r: r.matches("POST", "/channels/{id}/messages"), 0.3, after)
+    await assert_silent(double, after)
 
     # still cooling down 9 s later; at 10 s another member gets an answer
     await clock.advance(timedelta(seconds=9))
     mark = double.mark()
     await double.send_message("running-questions", members[2], WHY)
-    await double.expect_silence(since=mark)
+    await assert_silent(double, mark)
     await clock.advance(timedelta(seconds=1))
     asked = await double.send_message("running-questions", members[1], WHY)
     await double.wait_for_reply(asked)
 
 
 async def test_member_cooldown_holds_across_channels(running_bot, double, clock):
-    await enable(running_bot, double, "running-questions")
-    await enable(running_bot, double, "race-day")
+    await enable_channel(running_bot, double, "running-questions")
+    await enable_channel(running_bot, double, "race-day")
     asked = await double.send_message("running-questions", double.member, ICE_HEAT)
     await double.wait_for_reply(asked)
     mark = double.mark()
     await double.send_message("race-day", double.member, WHY)
-    await double.expect_silence(since=mark)
+    await assert_silent(double, mark)
     await clock.advance(timedelta(seconds=61))
     asked = await double.send_message("race-day", double.member, WHY)
     await double.wait_for_reply(asked)
 
 
 async def test_urgent_replies_bypass_cooldowns(running_bot, double):
-    await enable(running_bot, double)
+    await enable_channel(running_bot, double)
     asked = await double.send_message("running-questions", double.member, ICE_HEAT)
     await double.wait_for_reply(asked)
     urgent = await double.send_message("running-questions", double.member, URGENT)
@@ -378,7 +353,7 @@ async def test_feedback_is_stored_once_per_member_and_answer(running_bot, double
 
 
 async def test_feedback_buttons_on_a_channel_reply(running_bot, double):
-    await enable(running_bot, double)
+    await enable_channel(running_bot, double)
     asked = await double.send_message("running-questions", double.member, ICE_HEAT)
     reply = await double.wait_for_reply(asked)
     click = await double.click(reply, "faq:fb:down:treat-ice-heat", double.member)
@@ -391,7 +366,7 @@ async def test_feedback_buttons_on_a_channel_reply(running_bot, double):
 
 
 async def test_bad_input_gets_a_sensible_answer_or_silence(running_bot, double, clock):
-    await enable(running_bot, double)
+    await enable_channel(running_bot, double)
     matcher = running_bot.matcher
     cases = [
         WHY + " " + "I ran a lot this week and it still hurts. " * 90,  # ~4,000 characters
@@ -409,7 +384,7 @@ async def test_bad_input_gets_a_sensible_answer_or_silence(running_bot, double, 
         asked = await double.send_message("running-questions", double.member, content[:4000])
         expected = matcher.match(content[:4000], "channel")
         if expected.kind == "none":
-            await double.expect_silence(since=mark)
+            await assert_silent(double, mark)
             continue
         reply = await double.wait_for_reply(asked)
         assert_no_mentions(reply)
@@ -422,7 +397,7 @@ async def test_bad_input_gets_a_sensible_answer_or_silence(running_bot, double, 
 
 
 async def test_attachment_only_message_gets_silence(running_bot, double):
-    await enable(running_bot, double)
+    await enable_channel(running_bot, double)
     mark = double.mark()
     attachment = {
         "id": "1",
@@ -433,7 +408,7 @@ async def test_attachment_only_message_gets_silence(running_bot, double):
     }
     await double.send_message("running-questions", double.member, "", attachments=[attachment])
     await double.send_message("dm", double.member, "", attachments=[attachment])
-    await double.expect_silence(since=mark)
+    await assert_silent(double, mark)
 
 
 async def test_long_mention_question_is_answered_within_limits(running_bot, double):
@@ -483,10 +458,10 @@ async def test_without_message_content_mentions_still_get_answers(double, settin
     bot = create_bot(settings, clock=clock, message_content=False)
     task = await start_bot(bot, double)
     try:
-        await enable(bot, double)
+        await enable_channel(bot, double)
         mark = double.mark()
         await double.send_message("running-questions", double.member, ICE_HEAT)
-        await double.expect_silence(since=mark)
+        await assert_silent(double, mark)
         asked = await double.send_message(
             "running-questions", double.member, f"{double.bot.mention} {ICE_HEAT}"
         )

@@ -12,60 +12,21 @@ import pytest
 
 from bot.app import create_bot
 from bot.core.schedule import routine_for
-from bot.reminders.dispatcher import DMS_CLOSED_NOTICE
-from tests.conftest import start_bot, stop_bot
+from bot.reminders.delivery import DMS_CLOSED_NOTICE
 from tests.double.interactions import EPHEMERAL, MODAL
-
-DUE = datetime(2026, 3, 3, 7, 30, tzinfo=UTC)  # 07:30 in London on Tue 3 Mar
-
-
-def custom_ids(msg: dict) -> list[str]:
-    found, stack = [], list(msg.get("components") or [])
-    while stack:
-        comp = stack.pop(0)
-        if "custom_id" in comp:
-            found.append(comp["custom_id"])
-        stack[:0] = comp.get("components") or []
-    return found
-
-
-def text_of(msg: dict) -> str:
-    parts = [msg.get("content") or ""]
-    for e in msg.get("embeds") or []:
-        parts += [e.get("title") or "", e.get("description") or ""]
-        parts += [f"{f['name']} {f['value']}" for f in e.get("fields") or []]
-    return "\n".join(parts)
-
-
-def dispatcher(bot):
-    return bot.get_cog("Reminders").dispatcher
-
-
-async def settle(bot) -> None:
-    d = dispatcher(bot)
-    d.poke()
-    await asyncio.wait_for(d.wait_idle(), 10)
-
-
-async def at(clock, bot, when: datetime) -> None:
-    await clock.set(when)
-    await settle(bot)
-
-
-async def subscribe(double, user=None, time="07:30", routine="both", tz="Europe/London"):
-    handle = await double.slash(
-        "remind",
-        {"time": time, "routine": routine, "timezone": tz},
-        subcommand="subscribe",
-        user=user,
-    )
-    return handle, await handle.reply()
-
-
-def dms(double, user) -> list[dict]:
-    """The reminder DMs a member got (not the bot's answers to their button clicks there)."""
-    sent = double.sent_messages(double.dm_channel(user).id)
-    return [m for m in sent if "remind:stop" in custom_ids(m)]
+from tests.helpers import (
+    DUE,
+    at,
+    custom_ids,
+    dispatcher,
+    dms,
+    settle,
+    start_bot,
+    stop_bot,
+    submit_form,
+    subscribe,
+    text_of,
+)
 
 
 async def test_subscribe_then_the_dm_arrives_at_the_due_instant(running_bot, double, clock):
@@ -289,23 +250,6 @@ async def test_restart_during_the_day_sends_nothing_twice(double, settings, cloc
         assert len(dms(double, double.member)) == 2
     finally:
         await stop_bot(bot, task)
-
-
-async def submit_form(double, opened, form: dict, values: dict[str, str], user=None):
-    """The member fills in the form the bot opened and presses Submit (interaction type 5)."""
-    rows = [
-        {
-            "type": 1,
-            "components": [
-                {"type": 4, "custom_id": c["custom_id"], "value": values[c["custom_id"]]}
-            ],
-        }
-        for row in form["components"]
-        for c in row["components"]
-    ]
-    channel = double.channels[int(opened.payload["channel_id"])]
-    data = {"custom_id": form["custom_id"], "components": rows}
-    return await double._interact(double._interaction_base(5, user or double.member, channel, data))
 
 
 @pytest.mark.parametrize("command", ["stretches", "core"])

@@ -17,18 +17,19 @@ from datetime import timedelta
 from bot.app import create_bot
 from bot.store import QUARANTINE_NOTICE
 from tests.bot_process import finish, spawn
-from tests.conftest import start_bot, with_settings
+from tests.helpers import (
+    DUE,
+    at,
+    dispatcher,
+    dms,
+    settle,
+    start_bot,
+    subscribe,
+    text_of,
+    until,
+    with_settings,
+)
 from tests.sqlite_faults import damage_page, disk_freed, disk_full, sql
-from tests.test_cog_reminders import DUE, at, dispatcher, dms, settle, subscribe, text_of
-
-
-async def until(cond, what: str) -> None:
-    for _ in range(2000):
-        if cond():
-            return
-        await asyncio.sleep(0.005)
-    raise AssertionError(f"timed out waiting for {what}")
-
 
 # -- a row that cannot be scheduled ---------------------------------------------------------
 

@@ -11,15 +11,11 @@ from pathlib import Path
 import pytest
 
 from bot.core.clock import FakeClock
-from bot.reminders.dispatcher import (
-    DMS_CLOSED_NOTICE,
-    Dispatcher,
-    DMsClosed,
-    RateLimited,
-    Transient,
-    UnknownRecipient,
-)
+from bot.reminders.delivery import DMS_CLOSED_NOTICE
+from bot.reminders.dispatcher import Dispatcher
+from bot.reminders.errors import DMsClosed, RateLimited, Transient, UnknownRecipient
 from bot.store import Claim, Store, reminder_nonce
+from tests.helpers import until
 from tests.sqlite_faults import disk_freed, disk_full
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,14 +53,6 @@ class FakeSender:
 async def settle(d: Dispatcher) -> None:
     d.poke()
     await asyncio.wait_for(d.wait_idle(), 10)
-
-
-async def until(cond) -> None:
-    for _ in range(1000):
-        if cond():
-            return
-        await asyncio.sleep(0.005)
-    raise AssertionError("condition not reached")
 
 
 async def goto(clock: FakeClock, when: datetime, *dispatchers: Dispatcher) -> None:
@@ -507,7 +495,7 @@ async def test_outcomes_that_cannot_be_recorded_on_a_full_disk_are_kept(store, c
     try:
         await clock.set(datetime(2026, 3, 28, 7, 30, tzinfo=UTC))
         d.poke()
-        await until(lambda: len(sender.sent) == 200 and len(d._results) == 200)
+        await until(lambda: len(sender.sent) == 200 and len(d.delivery.unwritten) == 200)
         assert Counter(s["status"] for s in await store.sends()) == {"claimed": 200}
         await disk_freed(store)
         await settle(d)

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.double import DiscordDouble
-
-QUESTION = "why does my upper back hurt after running?"
-
-
-async def ask_by_mention(double: DiscordDouble, channel: str = "general") -> dict:
-    return await double.send_message(channel, double.member, f"<@{double.bot.id}> {QUESTION}")
+from tests.helpers import WHY, ask_by_mention
 
 
 def answered(reply: dict) -> bool:
@@ -46,7 +40,7 @@ async def test_a_500_is_retried_and_the_reply_goes_out(running_bot, double):
 
 async def test_a_failed_interaction_callback_is_retried(running_bot, double):
     double.fail_next("POST", "/interactions/{id}/{token}/callback", 429, retry_after=0.02)
-    handle = await double.slash("ask", {"question": QUESTION})
+    handle = await double.slash("ask", {"question": WHY})
     message = await handle.message()
     assert answered(message)
     callbacks = double.requests_to("POST", "/interactions/{id}/{token}/callback")

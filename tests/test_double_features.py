@@ -9,13 +9,14 @@ import pytest
 
 from tests.double import TOKEN
 from tests.double.interactions import AUTOCOMPLETE_RESULT, EPHEMERAL
+from tests.helpers import custom_ids, start_bot, stop_bot
 
 QUESTION = "why does my upper back hurt after running?"
 
 
 async def test_buttons_and_selects_on_a_message_the_bot_sent_reach_the_bot(running_bot, double):
     answer = await (await double.slash("ask", {"question": QUESTION})).message()
-    helpful = next(i for i in _custom_ids(answer) if i.startswith("faq:fb:up:"))
+    helpful = next(i for i in custom_ids(answer) if i.startswith("faq:fb:up:"))
     click = await double.click(answer, helpful, user=double.other_member)
     assert (await click.response())["type"] in (4, 5, 6, 7)
     assert click.payload["message"]["id"] == answer["id"]
@@ -109,7 +110,6 @@ async def test_the_wrong_token_is_refused(double):
 
 async def test_without_the_content_intent_only_mentions_carry_content(double, settings, clock):
     from bot.app import create_bot
-    from tests.conftest import start_bot, stop_bot
 
     bot = create_bot(settings, clock=clock, message_content=False)
     seen: list[str] = []
@@ -127,10 +127,6 @@ async def test_without_the_content_intent_only_mentions_carry_content(double, se
         assert seen == ["", f"<@{double.bot.id}> hi there", "a question in a DM"]
     finally:
         await stop_bot(bot, task)
-
-
-def _custom_ids(message: dict) -> list[str]:
-    return [c["custom_id"] for row in message["components"] for c in row["components"]]
 
 
 async def test_a_guild_added_while_connected_reaches_the_bot(running_bot, double):

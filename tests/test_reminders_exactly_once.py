@@ -16,18 +16,19 @@ from datetime import UTC, datetime, timedelta
 from bot.app import create_bot
 from bot.store import Store
 from tests.bot_process import finish, spawn
-from tests.conftest import start_bot, stop_bot, with_settings
-from tests.test_cog_reminders import DUE, dispatcher, dms, settle, subscribe
+from tests.helpers import (
+    DUE,
+    dispatcher,
+    dms,
+    settle,
+    start_bot,
+    stop_bot,
+    subscribe,
+    until,
+    with_settings,
+)
 
 DM_POSTS = "/channels/{id}/messages"
-
-
-async def until(cond, what: str) -> None:
-    for _ in range(2000):
-        if cond():
-            return
-        await asyncio.sleep(0.005)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def one_retry_later(bot, clock) -> None:

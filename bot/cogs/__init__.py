@@ -1,1 +1,2 @@
-"""The bot's features, one extension module each, loaded by bot.app (each has ``setup(bot)``)."""
+"""The bot's features, one extension each (a module, or a package with private helpers),
+loaded by bot.app; each has ``setup(bot)``."""

@@ -2,8 +2,9 @@
 
 /config channels add|remove|list chooses where the bot answers by itself; /faqadmin gaps,
 stats and reload show what the guide lacks and swap in an edited knowledge/. All of them
-need Manage Server, both as Discord's default permission and checked here. /forgetme lets
-any member delete everything the bot stores about them.
+need Manage Server, both as Discord's default permission and checked here (discord.py's
+has_permissions), and work in servers only. /forgetme lets any member delete everything the
+bot stores about them.
 """
 
 from __future__ import annotations
@@ -11,111 +12,119 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app import RunClubBot
 from bot.core.knowledge import KnowledgeError, load_knowledge, removals
 from bot.core.matching import Matcher
-from bot.core.replies import Reply
-from bot.ui import embeds
+from bot.ui.reminder_buttons import SUBSCRIPTIONS_CHANGED
+from bot.ui.render import info_embed
+from bot.ui.respond import respond
+from bot.ui.text import fit, quote
+
+if TYPE_CHECKING:
+    from bot.cogs.faq import FAQ
 
 log = logging.getLogger(__name__)
 
 MANAGE_SERVER = discord.Permissions(manage_guild=True)
 WINDOW = timedelta(days=30)
+REFUSED = "Reload refused: the running knowledge is kept"
 
 
-def manage_server() -> Any:
-    """A check: in a server, by a member with Manage Server (Discord's default is not trusted)."""
+class ServerGroup(app_commands.Group):
+    """A command group that only works in a server: Discord hides it from DMs, and a DM
+    that reaches the bot anyway is refused here."""
 
-    def predicate(interaction: discord.Interaction) -> bool:
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         if interaction.guild_id is None:
             raise app_commands.NoPrivateMessage()
-        if not interaction.permissions.manage_guild:
-            raise app_commands.MissingPermissions(["manage_guild"])
         return True
-
-    return app_commands.check(predicate)
-
-
-def _info(title: str, body: str) -> discord.Embed:
-    return embeds.reply_embed(Reply("info", title, body))
 
 
 class Admin(commands.Cog):
     """Channel settings, knowledge gaps, statistics, reload, and /forgetme."""
 
-    config = app_commands.Group(
+    config = ServerGroup(
         name="config",
         description="Bot settings for this server",
         guild_only=True,
         default_permissions=MANAGE_SERVER,
     )
-    channels = app_commands.Group(
+    channels = ServerGroup(
         name="channels", description="Channels where the bot answers by itself", parent=config
     )
-    faqadmin = app_commands.Group(
+    faqadmin = ServerGroup(
         name="faqadmin",
         description="What members ask, and the knowledge base",
         guild_only=True,
         default_permissions=MANAGE_SERVER,
     )
 
-    def __init__(self, bot: commands.Bot) -> None:
-        self.bot: Any = bot
+    def __init__(self, bot: RunClubBot) -> None:
+        self.bot = bot
 
-    def _channels_changed(self, guild_id: int) -> None:
-        faq = self.bot.get_cog("FAQ")
-        if faq is not None:
-            faq.channels_changed(guild_id)
+    def _faq(self) -> FAQ | None:
+        # typed only: each bot loads its own copy of an extension's module, so no isinstance
+        return cast("FAQ | None", self.bot.get_cog("FAQ"))
 
     async def _flush_questions(self) -> None:
-        faq = self.bot.get_cog("FAQ")
-        if faq is not None:
+        if (faq := self._faq()) is not None:
             await faq.flush_questions()
 
     # -- /config channels ---------------------------------------------------------------------
 
     @channels.command(name="add", description="Answer questions in a channel (default: this one)")
     @app_commands.describe(channel="The channel (default: this one)")
-    @manage_server()
+    @app_commands.checks.has_permissions(manage_guild=True)
     async def channels_add(
-        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+        self,
+        interaction: discord.Interaction[RunClubBot],
+        channel: discord.TextChannel | None = None,
     ) -> None:
-        channel_id = channel.id if channel else interaction.channel_id
-        assert interaction.guild_id is not None and channel_id is not None
-        added = await self.bot.store.enable_channel(interaction.guild_id, channel_id)
-        self._channels_changed(interaction.guild_id)
-        text = (
-            f"I'll answer questions about upper back soreness in <#{channel_id}>."
-            if added
-            else f"<#{channel_id}> is already enabled."
-        )
-        await embeds.send_ephemeral(interaction, text)
+        await self._set_channel(interaction, channel, enabled=True)
 
     @channels.command(name="remove", description="Stop answering by myself in a channel")
     @app_commands.describe(channel="The channel (default: this one)")
-    @manage_server()
+    @app_commands.checks.has_permissions(manage_guild=True)
     async def channels_remove(
-        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+        self,
+        interaction: discord.Interaction[RunClubBot],
+        channel: discord.TextChannel | None = None,
     ) -> None:
+        await self._set_channel(interaction, channel, enabled=False)
+
+    async def _set_channel(
+        self,
+        interaction: discord.Interaction[RunClubBot],
+        channel: discord.TextChannel | None,
+        *,
+        enabled: bool,
+    ) -> None:
+        """Enable or disable a channel (default: this one) and say what changed."""
         channel_id = channel.id if channel else interaction.channel_id
-        assert interaction.guild_id is not None and channel_id is not None
-        removed = await self.bot.store.disable_channel(interaction.guild_id, channel_id)
-        self._channels_changed(interaction.guild_id)
-        text = (
-            f"I'll stay quiet in <#{channel_id}> unless someone mentions me."
-            if removed
-            else f"<#{channel_id}> was not enabled."
-        )
-        await embeds.send_ephemeral(interaction, text)
+        guild_id = interaction.guild_id
+        assert guild_id is not None and channel_id is not None
+        store = self.bot.store
+        if enabled:
+            changed = await store.enable_channel(guild_id, channel_id)
+            done = f"I'll answer questions about upper back soreness in <#{channel_id}>."
+            unchanged = f"<#{channel_id}> is already enabled."
+        else:
+            changed = await store.disable_channel(guild_id, channel_id)
+            done = f"I'll stay quiet in <#{channel_id}> unless someone mentions me."
+            unchanged = f"<#{channel_id}> was not enabled."
+        if (faq := self._faq()) is not None:
+            faq.channels_changed(guild_id)
+        await respond(interaction, done if changed else unchanged)
 
     @channels.command(name="list", description="The channels where I answer by myself")
-    @manage_server()
-    async def channels_list(self, interaction: discord.Interaction) -> None:
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def channels_list(self, interaction: discord.Interaction[RunClubBot]) -> None:
         assert interaction.guild_id is not None
         ids = await self.bot.store.enabled_channels(interaction.guild_id)
         body = (
@@ -123,31 +132,28 @@ class Admin(commands.Cog):
             if ids
             else "None yet. Add one with /config channels add."
         )
-        await embeds.send_ephemeral(interaction, embed=_info("Channels I answer in", body))
+        await respond(interaction, embed=info_embed("Channels I answer in", body))
 
     # -- /faqadmin --------------------------------------------------------------------------------
 
     @faqadmin.command(name="gaps", description="The most-asked questions the guide did not answer")
-    @manage_server()
-    async def gaps(self, interaction: discord.Interaction) -> None:
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def gaps(self, interaction: discord.Interaction[RunClubBot]) -> None:
         await self._flush_questions()
         since = self.bot.clock.now() - WINDOW
         rows = await self.bot.store.gaps(since=since, limit=15)
         if rows:
             body = "\n".join(
-                f"{n}. **{count}×** {embeds.quote(question, 200)}"
-                f" (last <t:{int(last_at.timestamp())}:R>)"
+                f"{n}. **{count}×** {quote(question, 200)} (last <t:{int(last_at.timestamp())}:R>)"
                 for n, (question, count, last_at) in enumerate(rows, 1)
             )
         else:
             body = "No unanswered questions in the last 30 days."
-        await embeds.send_ephemeral(
-            interaction, embed=_info("Unanswered questions, last 30 days", body)
-        )
+        await respond(interaction, embed=info_embed("Unanswered questions, last 30 days", body))
 
     @faqadmin.command(name="stats", description="Questions answered, helpful rate, top entries")
-    @manage_server()
-    async def stats(self, interaction: discord.Interaction) -> None:
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def stats(self, interaction: discord.Interaction[RunClubBot]) -> None:
         await self._flush_questions()
         s = await self.bot.store.stats(since=self.bot.clock.now() - WINDOW)
         votes = s.helpful + s.not_helpful
@@ -157,17 +163,17 @@ class Admin(commands.Cog):
             f"{n}. {titles.get(entry, entry)} ({count})"
             for n, (entry, count) in enumerate(s.top_entries, 1)
         )
-        embed = _info(
+        embed = info_embed(
             "FAQ statistics, last 30 days",
             f"**Questions asked:** {s.questions}\n**Answered directly:** {s.answered}\n"
             f"**Helpful:** {rate}",
         )
         embed.add_field(name="Most answered", value=top or "Nothing yet.", inline=False)
-        await embeds.send_ephemeral(interaction, embed=embeds.fit(embed))
+        await respond(interaction, embed=fit(embed))
 
     @faqadmin.command(name="reload", description="Re-read knowledge/ (keeps the old one on error)")
-    @manage_server()
-    async def reload(self, interaction: discord.Interaction) -> None:
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def reload(self, interaction: discord.Interaction[RunClubBot]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         source = self.bot.settings.knowledge_dir
         try:
@@ -175,50 +181,35 @@ class Admin(commands.Cog):
             matcher = await asyncio.to_thread(Matcher, knowledge)
         except KnowledgeError as exc:
             log.warning("reload of %s refused:\n%s", source, exc)
-            body = "\n".join(f"• {embeds.quote(p, 300)}" for p in exc.problems)
-            await interaction.followup.send(
-                embed=_info("Reload refused: the running knowledge is kept", body),
-                ephemeral=True,
-                allowed_mentions=embeds.NO_MENTIONS,
-            )
+            body = "\n".join(f"• {quote(p, 300)}" for p in exc.problems)
+            await respond(interaction, embed=info_embed(REFUSED, body))
             return
         lost = removals(self.bot.knowledge, knowledge)
         if lost:
             log.warning("reload of %s refused: it would remove %s", source, ", ".join(lost))
             body = (
                 "It would remove "
-                + ", ".join(embeds.quote(x, 100) for x in lost[:10])
+                + ", ".join(quote(x, 100) for x in lost[:10])
                 + (f" and {len(lost) - 10} more" if len(lost) > 10 else "")
                 + ". A reload never takes red flags, entries or exercises away; to retire"
                 " them on purpose, run `python -m bot check` and restart the bot."
             )
-            await interaction.followup.send(
-                embed=_info("Reload refused: the running knowledge is kept", body),
-                ephemeral=True,
-                allowed_mentions=embeds.NO_MENTIONS,
-            )
+            await respond(interaction, embed=info_embed(REFUSED, body))
             return
         self.bot.knowledge, self.bot.matcher = knowledge, matcher
         log.info("knowledge reloaded from %s: %d entries", source, len(knowledge.entries))
         entries, exercises = len(knowledge.entries), len(knowledge.exercises)
-        await interaction.followup.send(
-            f"Reloaded: {entries} FAQ entries, {exercises} exercises.",
-            ephemeral=True,
-            allowed_mentions=embeds.NO_MENTIONS,
-        )
+        await respond(interaction, f"Reloaded: {entries} FAQ entries, {exercises} exercises.")
 
     # -- /forgetme --------------------------------------------------------------------------------
 
     @app_commands.command(name="forgetme", description="Delete everything the bot stores about you")
-    async def forgetme(self, interaction: discord.Interaction) -> None:
+    async def forgetme(self, interaction: discord.Interaction[RunClubBot]) -> None:
         await self._flush_questions()
         counts = await self.bot.store.forget_member(interaction.user.id)
-        faq = self.bot.get_cog("FAQ")
-        if faq is not None:
+        if (faq := self._faq()) is not None:
             faq.cooldowns.forget_member(interaction.user.id)
-        dispatcher = getattr(self.bot.get_cog("Reminders"), "dispatcher", None)
-        if dispatcher is not None:
-            dispatcher.poke()  # its next due time may have been this member's
+        self.bot.dispatch(SUBSCRIPTIONS_CHANGED)  # the next due time may have been this member's
         total = sum(counts.values())
         text = (
             "Done: I deleted everything I had stored about you "
@@ -226,8 +217,8 @@ class Admin(commands.Cog):
             if total
             else "I had nothing stored about you."
         )
-        await embeds.send_ephemeral(interaction, text)
+        await respond(interaction, text)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: RunClubBot) -> None:
     await bot.add_cog(Admin(bot))

@@ -1,6 +1,6 @@
 """The FAQ features: answers in enabled channels, to mentions and DMs, and the slash commands.
 
-/ask, /faq, /stretches, /core, /disclaimer and /help. Everything is rendered by bot.ui.embeds;
+/ask, /faq, /stretches, /core, /disclaimer and /help. Everything is rendered by bot.ui;
 every message allows no mentions at all, and member text is never echoed unescaped.
 
 Asked questions are logged in batches by one writer task. A batch the store cannot take (a
@@ -16,7 +16,6 @@ import contextlib
 import logging
 import re
 import sqlite3
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -24,6 +23,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app import RunClubBot
 from bot.core.cooldowns import Cooldowns
 from bot.core.knowledge import FaqEntry, Knowledge
 from bot.core.matching import Decision, Matcher, Mode
@@ -37,7 +37,11 @@ from bot.core.replies import (
 )
 from bot.store import QuestionRecord
 from bot.store.faults import DatabaseUnusable, DiskFull, StoreError
-from bot.ui import embeds
+from bot.ui.faq_items import DYNAMIC_ITEMS, browse_message, reply_message
+from bot.ui.forms import remind_me_button
+from bot.ui.render import persistent_view, reply_embed
+from bot.ui.respond import NO_MENTIONS, respond
+from bot.ui.text import CHOICE_NAME_MAX, cut
 
 log = logging.getLogger(__name__)
 
@@ -57,13 +61,12 @@ EMPTY_MENTION_TEXT = (
 class FAQ(commands.Cog):
     """Answers from the guide, in channels and by slash command."""
 
-    def __init__(self, bot: commands.Bot) -> None:
-        self.bot: Any = bot
-        settings = self.bot.settings
+    def __init__(self, bot: RunClubBot) -> None:
+        self.bot = bot
+        settings = bot.settings
         self.cooldowns = Cooldowns(
-            self.bot.clock, settings.member_cooldown_s, settings.channel_cooldown_s
+            bot.clock, settings.member_cooldown_s, settings.channel_cooldown_s
         )
-        self._busy: set[asyncio.Task[Any]] = set()
         self._channels: dict[int, asyncio.Future[list[int]]] = {}
         self._pending: list[QuestionRecord] = []
         self._writer: asyncio.Task[None] | None = None
@@ -74,24 +77,11 @@ class FAQ(commands.Cog):
         self._attempted = asyncio.Event()  # replaced after each write attempt
         self._last_refused = False
 
-    @contextlib.contextmanager
-    def _working(self) -> Iterator[None]:
-        """Mark the running handler, so unloading waits for it before the store closes."""
-        task = asyncio.current_task()
-        if task is not None:
-            self._busy.add(task)
-        try:
-            yield
-        finally:
-            self._busy.discard(task)  # type: ignore[arg-type]
-
     async def cog_load(self) -> None:
         await self.prune()
 
     async def cog_unload(self) -> None:
-        busy = [t for t in self._busy if t is not asyncio.current_task()]
-        if busy:
-            await asyncio.wait(busy, timeout=5)
+        # the bot let running handlers finish before unloading (RunClubBot.close)
         self._closing = True
         await self.flush_questions()
 
@@ -108,8 +98,7 @@ class FAQ(commands.Cog):
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         try:
-            with self._working():
-                await self._handle_message(message)
+            await self._handle_message(message)
         except Exception:
             log.exception("answering message %s failed", message.id)
 
@@ -149,7 +138,7 @@ class FAQ(commands.Cog):
             self.cooldowns.hit(message.author.id, message.channel.id)
         elif not self.cooldowns.try_acquire(message.author.id, message.channel.id):
             return
-        embed, view = embeds.render(decision_reply(decision, self.knowledge), self.knowledge)
+        embed, view = reply_message(decision_reply(decision, self.knowledge), self.knowledge)
         if await self._reply(message, embed=embed, view=view):
             self._log(decision, question, message.guild, message.author.id, asked_at)
 
@@ -187,7 +176,7 @@ class FAQ(commands.Cog):
         try:
             await message.channel.send(
                 reference=message.to_reference(fail_if_not_exists=False),
-                allowed_mentions=embeds.NO_MENTIONS,
+                allowed_mentions=NO_MENTIONS,
                 **kwargs,
             )
         except discord.Forbidden as exc:
@@ -302,25 +291,24 @@ class FAQ(commands.Cog):
 
     @app_commands.command(name="ask", description="Ask a question about upper back soreness")
     @app_commands.describe(question="Your question, in your own words")
-    async def ask(self, interaction: discord.Interaction, question: str) -> None:
-        with self._working():
-            asked_at = self.bot.clock.now()  # not after the reply: the clock may move meanwhile
-            entry = self._entry_by_choice(question)
-            if entry is not None:
-                decision = Decision("answer", entry.id, 100.0)
-            else:
-                decision = self.matcher.match(question, "ask")
-            embed, view = embeds.render(decision_reply(decision, self.knowledge), self.knowledge)
-            await interaction.response.send_message(
-                embed=embed,
-                allowed_mentions=embeds.NO_MENTIONS,
-                **({"view": view} if view else {}),
-            )
-            self._log(decision, question, interaction.guild, interaction.user.id, asked_at)
+    async def ask(self, interaction: discord.Interaction[RunClubBot], question: str) -> None:
+        asked_at = self.bot.clock.now()  # not after the reply: the clock may move meanwhile
+        entry = self._entry_by_choice(question)
+        if entry is not None:
+            decision = Decision("answer", entry.id, 100.0)
+        else:
+            decision = self.matcher.match(question, "ask")
+        embed, view = reply_message(decision_reply(decision, self.knowledge), self.knowledge)
+        await interaction.response.send_message(
+            embed=embed,
+            allowed_mentions=NO_MENTIONS,
+            view=view if view is not None else discord.utils.MISSING,
+        )
+        self._log(decision, question, interaction.guild, interaction.user.id, asked_at)
 
     @ask.autocomplete("question")
     async def ask_complete(
-        self, interaction: discord.Interaction, current: str
+        self, interaction: discord.Interaction[RunClubBot], current: str
     ) -> list[app_commands.Choice[str]]:
         try:
             entries = self.matcher.complete(current, limit=25)
@@ -329,63 +317,58 @@ class FAQ(commands.Cog):
             return []
         return [
             app_commands.Choice(name=choice, value=choice)
-            for choice in dict.fromkeys(
-                embeds.cut(e.title, embeds.CHOICE_NAME_MAX) for e in entries
-            )
+            for choice in dict.fromkeys(cut(e.title, CHOICE_NAME_MAX) for e in entries)
         ][:25]
 
     def _entry_by_choice(self, question: str) -> FaqEntry | None:
         """The entry whose title the member picked from the autocomplete list, if they did."""
         wanted = question.strip().casefold()
         for entry in self.knowledge.entries.values():
-            if embeds.cut(entry.title, embeds.CHOICE_NAME_MAX).casefold() == wanted:
+            if cut(entry.title, CHOICE_NAME_MAX).casefold() == wanted:
                 return entry
         return None
 
     @app_commands.command(name="faq", description="Browse the club's FAQ by topic")
-    async def faq(self, interaction: discord.Interaction) -> None:
-        embed, view = embeds.browse_message(self.knowledge)
-        await embeds.send_ephemeral(interaction, embed=embed, view=view)
+    async def faq(self, interaction: discord.Interaction[RunClubBot]) -> None:
+        embed, view = browse_message(self.knowledge)
+        await respond(interaction, embed=embed, view=view)
 
     @app_commands.command(name="stretches", description="Stretches for before or after a run")
     @app_commands.describe(when="before: dynamic warm-up stretches; after: static cool-down ones")
     async def stretches(
-        self, interaction: discord.Interaction, when: Literal["before", "after"] | None = None
+        self,
+        interaction: discord.Interaction[RunClubBot],
+        when: Literal["before", "after"] | None = None,
     ) -> None:
         await self._send_routine(interaction, stretches_reply(self.knowledge, when), "stretches")
 
     @app_commands.command(name="core", description="Core exercises that support your upper back")
-    async def core(self, interaction: discord.Interaction) -> None:
+    async def core(self, interaction: discord.Interaction[RunClubBot]) -> None:
         await self._send_routine(interaction, core_reply(self.knowledge), "core")
 
     async def _send_routine(
-        self, interaction: discord.Interaction, reply: Reply, routine: str
+        self, interaction: discord.Interaction[RunClubBot], reply: Reply, routine: str
     ) -> None:
-        embed = embeds.reply_embed(reply, self.knowledge)
-        view = self._remind_view(routine)
-        await embeds.send_ephemeral(interaction, embed=embed, **({"view": view} if view else {}))
+        embed = reply_embed(reply, self.knowledge)
+        await respond(interaction, embed=embed, view=self._remind_view(routine))
 
     def _remind_view(self, routine: str) -> discord.ui.View | None:
         """The reminders cog's "Remind me daily" button, when that cog is loaded."""
         if self.bot.get_cog("Reminders") is None:
             return None
-        from bot.cogs.reminders import remind_me_button  # imports bot.ui.embeds: keep it lazy
-
-        view = discord.ui.View(timeout=None)
-        view.add_item(remind_me_button(routine))
-        return view
+        return persistent_view(remind_me_button(routine))
 
     @app_commands.command(name="disclaimer", description="What the bot's answers are, and are not")
-    async def disclaimer(self, interaction: discord.Interaction) -> None:
+    async def disclaimer(self, interaction: discord.Interaction[RunClubBot]) -> None:
         reply = disclaimer_reply(self.knowledge)
-        await embeds.send_ephemeral(interaction, embed=embeds.reply_embed(reply))
+        await respond(interaction, embed=reply_embed(reply))
 
     @app_commands.command(name="help", description="What the bot can do")
-    async def help(self, interaction: discord.Interaction) -> None:
+    async def help(self, interaction: discord.Interaction[RunClubBot]) -> None:
         reply = help_reply(self.knowledge)
-        await embeds.send_ephemeral(interaction, embed=embeds.reply_embed(reply))
+        await respond(interaction, embed=reply_embed(reply))
 
 
-async def setup(bot: commands.Bot) -> None:
-    bot.add_dynamic_items(*embeds.DYNAMIC_ITEMS)
+async def setup(bot: RunClubBot) -> None:
+    bot.add_dynamic_items(*DYNAMIC_ITEMS)
     await bot.add_cog(FAQ(bot))

@@ -2,31 +2,11 @@
 
 Loop: claim the due reminders from the store (one transaction inserts a send record per
 (subscription, local date), stamps its first attempt and moves the subscription on to its
-next local day), then send them through an injected async sender, paced under the global
-request rate, then sleep on the injected clock until the next due instant or ``poke()``.
-
-Delivery guarantee: exactly once, within the retry window. Every reminder DM carries a
-nonce made from the subscription and the local date (``Claim.nonce``), posted with
-``enforce_nonce``: Discord answers a repeat of that nonce, within its dedupe window of a
-few minutes, with the message the first request made, and makes no second one. So a send
-whose answer never came (a crash, a timeout, a 5xx after Discord stored the DM) is safe to
-retry with the same nonce, and it is retried:
-
-- in this process, with backoff, while the retry is within ``RETRY_WINDOW_S`` (2 minutes)
-  of the first attempt;
-- after a crash or a stop, by the next start: sends still 'claimed' whose first attempt is
-  within the window are taken over and retried with their nonce.
-
-The window, plus the 20-second request timeout, stays inside Discord's few minutes, so no
-retry can create a second DM. A send still unconfirmed when its window ends is given up and
-recorded 'abandoned': the member got the DM once or not at all, never twice. The first
-attempt is recorded in the claim, before any request; if the first request only goes out
-later (it waited for a slot, or every earlier request was refused before Discord could store
-anything: a 429, a connection that never opened), it is stamped again just before.
-
-Failures that are not ambiguous keep their old handling: closed DMs pause the subscription,
-an unknown user removes it, 429s are waited out, other refusals record 'failed'. Everything
-is rebuilt from the database on start; nothing lives only in memory.
+next local day), hand each claim to the delivery (bot.reminders.delivery: the nonce, the
+retry window and the outcomes), paced under the global request rate, then sleep on the
+injected clock until the next due instant or ``poke()``. At start, the sends a stopped
+process left unconfirmed are taken over first. Everything is rebuilt from the database on
+start; nothing lives only in memory.
 
 Database faults never end the loop in a traceback every few seconds: a fault that makes the
 file unusable (damaged, deleted, replaced: bot.store.faults) stops the dispatcher after the store
@@ -41,82 +21,31 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 from bot.core.clock import Clock
+from bot.reminders.delivery import RETRY_WINDOW_S, Delivery, Sender
 from bot.reminders.pacer import Pacer
 from bot.store import Claim, Store
 from bot.store.faults import DatabaseUnusable, DiskFull
 
 log = logging.getLogger(__name__)
 
-# How long after a reminder's first attempt it may still be retried with its nonce. Discord
-# deduplicates a nonce "in the past few minutes" (no figure is published); 2 minutes, plus the
-# 20 s a request may take, leaves room inside the lowest reading of "a few".
-RETRY_WINDOW_S = 120.0
-# A claim whose first request goes out later than this after its stamp is stamped again.
-STAMP_SLACK_S = 5.0
 # Claiming failures back off from 5 s, doubling, to at most 5 minutes.
 CLAIM_BACKOFF_S = (5.0, 300.0)
-
-DMS_CLOSED_REASON = "Your DMs are closed to this bot, so the daily reminder could not be sent."
-DMS_CLOSED_NOTICE = (
-    "Your daily reminders are paused: I could not DM you (your DMs are closed to this "
-    "server's members or to me). Open your DMs, then use /remind resume."
+# Outcomes are written when the last send in flight finishes, or once this many wait.
+FLUSH_AT = 100
+COUNTED = (
+    "sent",
+    "failed",
+    "skipped",
+    "paused",
+    "removed",
+    "retried",
+    "abandoned",
+    "recovered",
+    "quarantined",
 )
-
-__all__ = [
-    "DMS_CLOSED_NOTICE",
-    "RETRY_WINDOW_S",
-    "DMsClosed",
-    "Dispatcher",
-    "Pacer",
-    "RateLimited",
-    "Rejected",
-    "SendError",
-    "Transient",
-    "UnknownRecipient",
-]
-
-
-class SendError(Exception):
-    """The sender could not deliver a reminder; the subclass says what to do about it."""
-
-
-class DMsClosed(SendError):
-    """403 / 50007: the member does not accept DMs from the bot. Pause and tell them."""
-
-
-class UnknownRecipient(SendError):
-    """404 / 10013: the user no longer exists. Remove the subscription."""
-
-
-class RateLimited(SendError):
-    """429: wait ``retry_after`` seconds and try again. Nothing was created."""
-
-    def __init__(self, retry_after: float) -> None:
-        super().__init__(f"rate limited for {retry_after:.2f}s")
-        self.retry_after = retry_after
-
-
-class Transient(SendError):
-    """5xx or a network error: retry with backoff. ``maybe_sent``: the request may have
-    reached Discord and created the DM (a 5xx, a timeout); False when it cannot have (the
-    connection never opened, or the failure came before the message request)."""
-
-    def __init__(self, detail: str, *, maybe_sent: bool = True) -> None:
-        super().__init__(detail)
-        self.maybe_sent = maybe_sent
-
-
-class Rejected(SendError):
-    """Any other refusal (a 400, say): record the day as failed, no retry."""
-
-
-Sender = Callable[[Claim], Awaitable[int | None]]
-Result = tuple[int, str, datetime, str | None, int | None]
 
 
 class Dispatcher:
@@ -137,7 +66,6 @@ class Dispatcher:
         retry_window_s: float = RETRY_WINDOW_S,
     ) -> None:
         self.store = store
-        self.sender = sender
         self.clock = clock
         self.grace = timedelta(seconds=grace_s)
         self.window = timedelta(seconds=retry_window_s)
@@ -145,28 +73,22 @@ class Dispatcher:
         # a claim covers about a second of sending
         self.batch = batch or min(250, max(50, int(rate_per_s)))
         self.max_idle = timedelta(seconds=max_idle_s)
-        self.backoff = backoff_s
+        self.counts = dict.fromkeys(COUNTED, 0)
+        self.delivery = Delivery(
+            store,
+            sender,
+            clock,
+            self.pacer,
+            self.counts,
+            grace=self.grace,
+            window=self.window,
+            backoff=backoff_s,
+        )
         self._slots = asyncio.Semaphore(max_in_flight)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._sends: set[asyncio.Task[None]] = set()
-        self._waiting: set[asyncio.Task[Any]] = set()  # sends asleep before a retry
         self._in_flight = 0  # counted by hand: a done task leaves _sends only a tick later
-        self.counts = dict.fromkeys(
-            (
-                "sent",
-                "failed",
-                "skipped",
-                "paused",
-                "removed",
-                "retried",
-                "abandoned",
-                "recovered",
-                "quarantined",
-            ),
-            0,
-        )
-        self._results: list[Result] = []
         self.idle = asyncio.Event()  # set while the loop sleeps with nothing in flight
         self._sleeping = False
         self._claim_failures = 0
@@ -181,7 +103,12 @@ class Dispatcher:
         self._wake.set()
 
     def _update_idle(self) -> None:
-        if self._sleeping and not self._in_flight and not self._wake.is_set() and not self._results:
+        if (
+            self._sleeping
+            and not self._in_flight
+            and not self._wake.is_set()
+            and not self.delivery.unwritten
+        ):
             self.idle.set()
 
     async def stop(self, drain_s: float = 5.0) -> None:
@@ -193,7 +120,7 @@ class Dispatcher:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        for t in self._waiting & self._sends:
+        for t in self.delivery.waiting & self._sends:
             t.cancel()
         if self._sends:
             _done, pending = await asyncio.wait(set(self._sends), timeout=drain_s)
@@ -207,9 +134,17 @@ class Dispatcher:
         except Exception as exc:
             log.warning("reminder dispatcher: could not record the last sends: %s", exc)
 
+    async def flush(self) -> None:
+        """Write the outcomes of finished sends in one transaction (kept if that fails)."""
+        await self.delivery.flush()
+
     @property
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
+
+    async def wait_idle(self) -> None:
+        """Wait until every in-flight send has finished and the loop is asleep (for tests)."""
+        await self.idle.wait()
 
     async def run_once(self) -> int:
         """Claim what is due now and start sending it; returns how many were claimed."""
@@ -263,6 +198,16 @@ class Dispatcher:
         self._sends.add(task)
         task.add_done_callback(self._sends.discard)
 
+    async def _deliver(self, claim: Claim, recovered: bool) -> None:
+        try:
+            await self.delivery.deliver(claim, recovered=recovered)
+        finally:
+            self._slots.release()
+            self._in_flight -= 1
+            if not self._in_flight or len(self.delivery.unwritten) >= FLUSH_AT:
+                await self.delivery.flush_quietly()
+            self._update_idle()
+
     async def _run(self) -> None:
         recovered = False
         try:
@@ -308,7 +253,7 @@ class Dispatcher:
         self._claim_failures += 1
         n = self._claim_failures
         first, cap = CLAIM_BACKOFF_S
-        delay = min(cap, first * 2 ** (n - 1))
+        delay = min(cap, first * 2.0 ** (n - 1))
         if isinstance(exc, DiskFull):
             log.warning("reminder dispatcher: %s; claiming again in %.0f s", exc, delay)
         elif n == 1:
@@ -323,139 +268,3 @@ class Dispatcher:
                 delay,
             )
         return delay
-
-    async def wait_idle(self) -> None:
-        """Wait until every in-flight send has finished and the loop is asleep (for tests)."""
-        await self.idle.wait()
-
-    async def _deliver(self, claim: Claim, recovered: bool) -> None:
-        try:
-            await self._attempt(claim, recovered)
-        except asyncio.CancelledError:
-            raise
-        except DatabaseUnusable:
-            pass  # reported by the store; the send stays 'claimed'
-        except Exception:
-            log.exception("reminder %s: unexpected error; recorded as failed", claim.send_id)
-            self._record(claim, "failed", "error")
-        finally:
-            self._slots.release()
-            self._in_flight -= 1
-            last = not self._in_flight
-            if last or len(self._results) >= 100:
-                await self._flush_quietly()
-            self._update_idle()
-
-    async def _flush_quietly(self) -> None:
-        try:
-            await self.flush()
-        except DatabaseUnusable:
-            pass
-        except DiskFull as exc:
-            log.warning("reminder dispatcher: recording sends failed (%s); kept, will retry", exc)
-        except Exception:
-            log.exception("reminder dispatcher: recording sends failed; kept, will retry")
-
-    async def flush(self) -> None:
-        """Write the outcomes of finished sends in one transaction (kept if that fails)."""
-        if not self._results:
-            return
-        batch, self._results = self._results, []
-        try:
-            await self.store.finish_sends(batch)
-        except BaseException:
-            self._results[:0] = batch
-            raise
-
-    def _record(
-        self, claim: Claim, status: str, detail: str | None = None, message_id: int | None = None
-    ) -> None:
-        # written in batches (see flush): a crash before the write leaves it 'claimed', and
-        # the next start retries it with its nonce
-        self._results.append((claim.send_id, status, self.clock.now(), detail, message_id))
-        self.counts[status] += 1
-        if status in ("failed", "abandoned"):
-            log.warning("reminder %s: %s: %s", claim.send_id, status, detail)
-
-    async def _attempt(self, claim: Claim, recovered: bool) -> None:
-        first = claim.first_attempt or self.clock.now()
-        maybe_sent = recovered  # after a crash, a request may have gone out
-        failures = 0
-        limited = 0
-
-        def give_up(detail: str) -> None:
-            self._record(claim, "abandoned" if maybe_sent else "failed", detail[:200])
-
-        while True:
-            now = self.clock.now()
-            if maybe_sent and now - first >= self.window:
-                give_up(f"unconfirmed after the {self.window.total_seconds():.0f} s retry window")
-                return
-            if not maybe_sent and (now - first).total_seconds() > STAMP_SLACK_S:
-                await self.store.stamp_attempt(claim.send_id, now)  # before the request
-                first = now
-            try:
-                message_id = await self.sender(claim)
-            except RateLimited as exc:
-                limited += 1
-                if limited > 20:
-                    give_up(f"rate limited {limited} times")
-                    return
-                await self._wait(self._sleep(exc.retry_after))
-                await self.pacer.wait()  # a retry is a request like any other
-                continue
-            except DMsClosed:
-                self._record(claim, "failed", "dms closed")
-                await self.store.pause_subscription(
-                    claim.subscription_id,
-                    reason=DMS_CLOSED_REASON,
-                    notice=DMS_CLOSED_NOTICE,
-                    at=self.clock.now(),
-                )
-                self.counts["paused"] += 1
-                log.info("reminder %s: DMs closed; subscription paused", claim.send_id)
-                return
-            except Rejected as exc:
-                give_up(f"rejected: {exc}")
-                return
-            except UnknownRecipient:
-                await self.store.delete_subscription(claim.subscription_id)
-                self.counts["removed"] += 1
-                log.info("reminder %s: unknown user; subscription removed", claim.send_id)
-                return
-            except (Transient, TimeoutError, OSError) as exc:
-                failures += 1
-                maybe_sent = maybe_sent or getattr(exc, "maybe_sent", True)
-                delay = self.backoff[min(failures - 1, len(self.backoff) - 1)]
-                retry_at = self.clock.now() + timedelta(seconds=delay)
-                if maybe_sent and retry_at - first >= self.window:
-                    window = self.window.total_seconds()
-                    give_up(
-                        f"unconfirmed after {failures} tries ({exc}) in the {window:.0f} s "
-                        "retry window"
-                    )
-                    return
-                if failures > len(self.backoff) or retry_at - claim.due > self.grace:
-                    give_up(f"gave up after {failures} tries: {exc}")
-                    return
-                log.info("reminder %s: %s; retrying in %.0fs", claim.send_id, exc, delay)
-                self.counts["retried"] += 1
-                await self._wait(self.clock.sleep_until(retry_at))
-                await self.pacer.wait()
-                continue
-            self._record(claim, "sent", message_id=message_id)
-            return
-
-    async def _wait(self, sleep: Awaitable[None]) -> None:
-        """Sleep before a retry; stop() cancels a send asleep here without a drain."""
-        task = asyncio.current_task()
-        assert task is not None
-        self._waiting.add(task)
-        try:
-            await sleep
-        finally:
-            self._waiting.discard(task)
-
-    async def _sleep(self, seconds: float) -> None:
-        # a 429's retry_after is about Discord's real-time buckets, not the schedule clock
-        await asyncio.sleep(max(0.0, min(seconds, 60.0)))

@@ -1,1 +1,3 @@
-"""What members see in Discord: embeds cut to Discord's limits, persistent buttons and selects."""
+"""What members see in Discord: text within Discord's limits (text), replies as embeds
+(render), the one private reply (respond), and the persistent buttons, selects and forms
+(faq_items, reminder_buttons, forms)."""

@@ -14,7 +14,10 @@ What members do, each returning what a test asserts on:
     await double.click(shown, "custom-id", user=double.other_member)
     await double.select(shown, "faq:topic", ["treatment"])
     choices = await (await double.autocomplete("ask", "question", {"question": "str"})).choices()
-    await double.expect_silence(since=double.mark())    # no request for 0.15 s
+
+Silence is asserted with ``tests.helpers.assert_silent(double, since=double.mark())``: a new
+member DMs a question that must be answered, and once the bot's handlers have finished, that
+answer must be its only request since the mark. Never by waiting: a wrong reply may be late.
 
 Users: ``double.member``, ``double.other_member`` (no Manage Server), ``double.admin``,
 ``double.owner``, ``double.add_user(name, admin=...)``; channels: ``double.channel(name)``,

@@ -312,19 +312,6 @@ class DiscordDouble:
     def requests_to(self, method: str, template: str, *, since: int = 0) -> list[Request]:
         return [r for r in self.requests[since:] if r.matches(method, template)]
 
-    async def expect_silence(
-        self,
-        predicate: Callable[[Request], bool] | None = None,
-        within: float = 0.15,
-        since: int = 0,
-    ) -> None:
-        """Fail if the bot makes a (matching) request within ``within`` seconds."""
-        try:
-            r = await self.wait_for_request(predicate or (lambda r: True), within, since=since)
-        except TimeoutError:
-            return
-        raise AssertionError(f"expected no request, got {r} {r.json}")
-
     # ---- REST ------------------------------------------------------------------------
 
     def _build_routes(self) -> None:
