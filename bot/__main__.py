@@ -76,13 +76,13 @@ def cmd_match(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     from bot.core.evaluation import find_sets, report
-    from bot.core.matching import Matcher
+    from bot.core.matching import Matcher, Mode
 
     matcher = Matcher(_knowledge(settings))
     sets = [Path(s) for s in args.set] or find_sets(
         PROJECT_ROOT / "tests" / "data", PROJECT_ROOT.parent / "shared" / "eval"
     )
-    modes = [args.mode] if args.mode else ["ask", "channel"]
+    modes: list[Mode] = [args.mode] if args.mode else ["ask", "channel"]
     print(report(matcher, sets, modes, args.show_misses))
     return 0
 
