@@ -14,7 +14,7 @@ import Stemmer
 
 MAX_CHARS = 2000  # longer messages are cut: a question never needs more
 
-_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _DISCORD = re.compile(r"<a?:\w+:\d+>|<[@#][!&]?\d+>|</[\w -]+:\d+>|<t:\d+(?::\w)?>")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _MENTION_WORDS = re.compile(r"@(everyone|here)\b")
@@ -141,7 +141,7 @@ def clean(text: str) -> str:
     if not text:
         return ""
     text = unicodedata.normalize("NFKC", text[: MAX_CHARS * 2])
-    text = _INVISIBLE.sub("", text)
+    text = INVISIBLE.sub("", text)
     text = _DISCORD.sub(" ", text)
     text = _URL.sub(" ", text)
     text = text.translate(_QUOTES).lower()

@@ -6,6 +6,8 @@ import re
 
 import discord
 
+from bot.core.textnorm import INVISIBLE
+
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
 FIELD_NAME_MAX = 256
@@ -19,7 +21,6 @@ OPTION_DESCRIPTION_MAX = 100
 BUTTON_LABEL_MAX = 80
 CHOICE_NAME_MAX = 100
 
-_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -43,7 +44,7 @@ def defuse(text: str) -> str:
 
 def quote(text: str, limit: int) -> str:
     """Member text to echo back: on one line, no markdown, no mentions, within ``limit``."""
-    text = _CONTROL.sub(" ", _ZERO_WIDTH.sub("", text))
+    text = _CONTROL.sub(" ", INVISIBLE.sub("", text))
     text = " ".join(text.split())
     text = discord.utils.escape_markdown(text, as_needed=False)
     return cut(defuse(text), limit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core.knowledge.model import ID_RE, MAX_ANSWER, MAX_SHORT_TEXT, MAX_TITLE, TOPICS, FaqEntry
+from bot.core.knowledge.model import MAX_ANSWER, MAX_SHORT_TEXT, MAX_TITLE, TOPICS, FaqEntry
 from bot.core.knowledge.yamlfile import Checker, read_yaml
 
 FAQ_TOP = ("disclaimer", "not_covered", "entries")
@@ -34,17 +34,10 @@ def load_faq(path: Path, check: Checker) -> tuple[dict[str, FaqEntry], str | Non
         check.fail("", "'entries' must be a list of entries")
         return entries, disclaimer, not_covered
     for n, raw in enumerate(raw_entries, start=1):
-        ident = raw.get("id") if isinstance(raw, dict) else None
-        where = f"entry '{ident}': " if isinstance(ident, str) else f"entry #{n}: "
-        if not check.fields(raw, FAQ_FIELDS, where):
+        found = check.identified(raw, n, "entry", FAQ_FIELDS, declared)
+        if found is None:
             continue
-        if not isinstance(ident, str) or not ID_RE.match(ident):
-            check.fail(where, "'id' must be lower-case words joined by hyphens")
-            continue
-        if ident in declared:
-            check.fail(where, "duplicate id")
-            continue
-        declared.add(ident)
+        ident, where = found
         topic = check.text(raw, "topic", where, 40)
         if topic is not None and topic not in TOPICS:
             check.fail(where, f"'topic' must be one of {', '.join(TOPICS)}, got {topic!r}")

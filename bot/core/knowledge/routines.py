@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core.knowledge.model import EXERCISE_KINDS, ID_RE, DayRoutine, Exercise
+from bot.core.knowledge.model import EXERCISE_KINDS, DayRoutine, Exercise
 from bot.core.knowledge.yamlfile import Checker, read_yaml
 
 ROUTINES_TOP = ("exercises", "week")
@@ -23,17 +23,10 @@ def load_routines(path: Path, check: Checker) -> tuple[dict[str, Exercise], tupl
         check.fail("", "'exercises' must be a non-empty list")
         raw_ex = []
     for n, raw in enumerate(raw_ex, start=1):
-        ident = raw.get("id") if isinstance(raw, dict) else None
-        where = f"exercise '{ident}': " if isinstance(ident, str) else f"exercise #{n}: "
-        if not check.fields(raw, EXERCISE_FIELDS, where):
+        found = check.identified(raw, n, "exercise", EXERCISE_FIELDS, declared)
+        if found is None:
             continue
-        if not isinstance(ident, str) or not ID_RE.match(ident):
-            check.fail(where, "'id' must be lower-case words joined by hyphens")
-            continue
-        if ident in declared:
-            check.fail(where, "duplicate id")
-            continue
-        declared.add(ident)
+        ident, where = found
         name = check.text(raw, "name", where, 100)
         kind = check.text(raw, "kind", where, 20)
         if kind is not None and kind not in EXERCISE_KINDS:

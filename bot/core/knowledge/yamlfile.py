@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from bot.core.knowledge.model import MAX_PHRASE_WORDS, Phrase
+from bot.core.knowledge.model import ID_RE, MAX_PHRASE_WORDS, Phrase
 from bot.core.phrases import GAP
 from bot.core.textnorm import clean, tokens
 
@@ -74,6 +74,24 @@ class Checker:
         if required and not value:
             self.fail(where, f"'{key}' is empty")
         return tuple(v.strip() for v in value)
+
+    def identified(
+        self, raw: Any, n: int, label: str, allowed: Iterable[str], declared: set[str]
+    ) -> tuple[str, str] | None:
+        """The id of the n-th item of a list and where it is ("entry 'x': "), once its fields
+        are checked and its id is well formed and new; None (and a problem) otherwise."""
+        ident = raw.get("id") if isinstance(raw, dict) else None
+        where = f"{label} '{ident}': " if isinstance(ident, str) else f"{label} #{n}: "
+        if not self.fields(raw, allowed, where):
+            return None
+        if not isinstance(ident, str) or not ID_RE.match(ident):
+            self.fail(where, "'id' must be lower-case words joined by hyphens")
+            return None
+        if ident in declared:
+            self.fail(where, "duplicate id")
+            return None
+        declared.add(ident)
+        return ident, where
 
     def fields(self, data: Any, allowed: Iterable[str], where: str) -> bool:
         if not isinstance(data, dict):
