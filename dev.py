@@ -2,7 +2,7 @@
 """Set up the project's virtual environment when needed, then run the bot or the tests.
 
     python3 dev.py run     # the bot: Discord when DISCORD_TOKEN is set, else the local console
-    python3 dev.py test    # lint, format check and the whole test suite
+    python3 dev.py test    # lint, format check, type check and the whole test suite
     python3 dev.py bench   # every benchmark under benchmarks/
     python3 dev.py -- ARGS # anything else: python -m bot ARGS inside the environment
 
@@ -64,6 +64,7 @@ def main(argv: list[str]) -> int:
         for step in (
             ("-m", "ruff", "check", "."),
             ("-m", "ruff", "format", "--check", "."),
+            ("-m", "mypy", "--strict", "bot"),
             ("-m", "pytest", *argv[1:]),
         ):
             code = run(*step)
