@@ -288,3 +288,14 @@ async def test_remind_me_daily_under_a_routine_leads_to_the_same_subscription(
     await at(clock, running_bot, datetime(2026, 3, 2, 23, 45, tzinfo=UTC))
     (dm,) = dms(double, double.member)
     assert custom_ids(dm)[0] == "remind:done:2026-03-02"
+
+
+async def test_a_ready_event_after_the_cog_unloaded_does_not_restart_the_dispatcher(
+    running_bot,
+):
+    cog = running_bot.get_cog("Reminders")
+    assert cog is not None and cog.dispatcher.running
+    await running_bot.remove_cog("Reminders")
+    assert not cog.dispatcher.running
+    await cog.on_ready()  # discord.py may still deliver a 'ready' queued before the unload
+    assert not cog.dispatcher.running

@@ -92,8 +92,13 @@ class Dispatcher:
         self.idle = asyncio.Event()  # set while the loop sleeps with nothing in flight
         self._sleeping = False
         self._claim_failures = 0
+        self._stopped = False
 
     def start(self) -> None:
+        """Start the loop, unless it runs already or was stopped for good: a 'ready' event
+        handled after the cog unloaded must not bring a dispatcher back over a closed store."""
+        if self._stopped:
+            return
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run(), name="reminder-dispatcher")
 
@@ -115,6 +120,7 @@ class Dispatcher:
         """Stop claiming; give requests in flight ``drain_s`` to finish, then cancel them.
         Sends waiting for a retry are cancelled at once. Either way they stay 'claimed', and
         the next start retries them with their nonce (within the window)."""
+        self._stopped = True
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
