@@ -16,9 +16,8 @@ import argparse
 import asyncio
 import json
 import sys
-from pathlib import Path
 
-from bot.config import PROJECT_ROOT, ConfigError, Settings, load_dotenv
+from bot.config import ENV_FILE, PROJECT_ROOT, ConfigError, Settings, absolute, load_dotenv
 from bot.core.knowledge import Knowledge, KnowledgeError, load_knowledge
 from bot.redact import protect_uncaught
 
@@ -27,7 +26,7 @@ def _knowledge(settings: Settings) -> Knowledge:
     try:
         return load_knowledge(settings.knowledge_dir)
     except KnowledgeError as exc:
-        print("The knowledge base has errors:", file=sys.stderr)
+        print(f"The knowledge base in {settings.knowledge_dir} has errors:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         raise SystemExit(1) from None
@@ -37,7 +36,8 @@ def cmd_check(settings: Settings, _: argparse.Namespace) -> int:
     knowledge = _knowledge(settings)
     print(
         f"knowledge OK: {len(knowledge.entries)} FAQ entries, {len(knowledge.red_flags)} red "
-        f"flags, {len(knowledge.exercises)} exercises, {len(knowledge.week)} daily routines"
+        f"flags, {len(knowledge.exercises)} exercises, {len(knowledge.week)} daily routines "
+        f"in {knowledge.source}"
     )
     return 0
 
@@ -79,9 +79,18 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     from bot.core.matching import Matcher, Mode
 
     matcher = Matcher(_knowledge(settings))
-    sets = [Path(s) for s in args.set] or find_sets(
-        PROJECT_ROOT / "tests" / "data", PROJECT_ROOT.parent / "shared" / "eval"
-    )
+    folders = (PROJECT_ROOT / "tests" / "data", PROJECT_ROOT.parent / "shared" / "eval")
+    sets = [absolute(s) for s in args.set] or find_sets(*folders)
+    if not sets:  # an installed bot has no labelled sets: they live in the repository
+        searched = " and ".join(str(f) for f in folders)
+        print(
+            f"No labelled question sets in {searched}: name one with --set FILE.", file=sys.stderr
+        )
+        return 1
+    missing = [str(s) for s in sets if not s.is_file()]
+    if missing:
+        print(f"No such question set: {', '.join(missing)}", file=sys.stderr)
+        return 1
     modes: list[Mode] = [args.mode] if args.mode else ["ask", "channel"]
     print(report(matcher, sets, modes, args.show_misses))
     return 0
@@ -157,7 +166,7 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    load_dotenv(PROJECT_ROOT / ".env")
+    load_dotenv(absolute(ENV_FILE))
     try:
         settings = Settings.from_env()
     except ConfigError as exc:

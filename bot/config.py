@@ -1,4 +1,10 @@
-"""Settings read from the environment (and from a .env file for local runs)."""
+"""Settings read from the environment (and from a .env file for local runs).
+
+A relative path, in DATABASE_PATH, KNOWLEDGE_DIR or for .env, is relative to the working
+directory the bot starts in, as in every twelve-factor app; settings hold absolute paths, so
+every error names the absolute path it tried. Without KNOWLEDGE_DIR the bot reads the
+knowledge that ships with it (inside the installed package, or knowledge/ in a checkout).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,13 @@ from pathlib import Path
 
 import dotenv
 
+from bot.core.knowledge import DEFAULT_DIR
+
+# The folder that holds the bot package: the repository in a checkout (tests/, the labelled
+# sets and ../shared beside it), site-packages once installed. No setting resolves against it.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE = Path("data") / "bot.sqlite3"
+ENV_FILE = ".env"
 
 
 class ConfigError(ValueError):
@@ -25,10 +37,10 @@ def load_dotenv(path: Path) -> None:
         dotenv.load_dotenv(path, override=False, encoding="utf-8")
 
 
-def _path(raw: str) -> Path:
-    """A relative path in a setting is relative to the project, wherever the bot starts."""
+def absolute(raw: str | Path) -> Path:
+    """A path from a setting, made absolute against the working directory (``~`` expanded)."""
     path = Path(raw).expanduser()
-    return path if path.is_absolute() else PROJECT_ROOT / path
+    return path if path.is_absolute() else Path.cwd() / path
 
 
 def _float(env: dict[str, str], name: str, default: float) -> float:
@@ -44,8 +56,8 @@ def _float(env: dict[str, str], name: str, default: float) -> float:
 @dataclass(frozen=True)
 class Settings:
     token: str | None = field(default=None, repr=False)
-    database_path: Path = PROJECT_ROOT / "data" / "bot.sqlite3"
-    knowledge_dir: Path = PROJECT_ROOT / "knowledge"
+    database_path: Path = DEFAULT_DATABASE  # from_env makes it absolute
+    knowledge_dir: Path = DEFAULT_DIR
     log_level: str = "INFO"
     member_cooldown_s: float = 60.0
     channel_cooldown_s: float = 10.0
@@ -66,8 +78,8 @@ class Settings:
             raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}")
         return cls(
             token=env.get("DISCORD_TOKEN", "").strip() or None,
-            database_path=_path(db) if db else cls.database_path,
-            knowledge_dir=_path(kb) if kb else cls.knowledge_dir,
+            database_path=absolute(db or DEFAULT_DATABASE),
+            knowledge_dir=absolute(kb) if kb else DEFAULT_DIR,
             log_level=level,
             member_cooldown_s=_float(env, "MEMBER_COOLDOWN_SECONDS", cls.member_cooldown_s),
             channel_cooldown_s=_float(env, "CHANNEL_COOLDOWN_SECONDS", cls.channel_cooldown_s),
