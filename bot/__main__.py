@@ -1,6 +1,7 @@
 """Command line: run, chat, ask, match, eval, check, sync.
 
 python -m bot run              Discord when DISCORD_TOKEN is set, else the local console
+                               (on a terminal; with none, exit status 2)
 python -m bot chat             the local console
 python -m bot ask "QUESTION"   print the reply the bot would post
 python -m bot match --jsonl [--mode ask|channel]   one JSON decision per stdin line
@@ -114,8 +115,24 @@ def cmd_chat(settings: Settings, _: argparse.Namespace) -> int:
             print(f"bot> {block}\n")
 
 
+def _on_a_terminal() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    """Discord with a token; without one, the console, if a person is there to type in it.
+
+    Under a service manager or on a host (no terminal on stdin) a missing token is a
+    configuration error: one line, exit status 2, so the host reports a failed start.
+    """
     if not settings.token:
+        if not _on_a_terminal():
+            print(
+                "DISCORD_TOKEN is not set: set it in the environment or in "
+                f"{absolute(ENV_FILE)} to connect to Discord (the local console needs a terminal).",
+                file=sys.stderr,
+            )
+            return 2
         print("DISCORD_TOKEN is not set, so the bot opens the local console instead.\n")
         return cmd_chat(settings, args)
     _knowledge(settings)  # fail fast with a readable message
