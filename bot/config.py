@@ -53,6 +53,38 @@ def _float(env: dict[str, str], name: str, default: float) -> float:
         raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
 
 
+def _shards(env: dict[str, str]) -> tuple[int | None, tuple[int, ...] | None]:
+    """SHARD_COUNT and SHARD_IDS: how many shards the bot has, and which this process runs.
+
+    Neither: one unsharded connection. SHARD_COUNT alone: this process runs every shard.
+    SHARD_IDS (``0,1`` or a range ``0-3``, or both: ``0-3,8``) needs SHARD_COUNT.
+    """
+    raw_count = env.get("SHARD_COUNT", "").strip()
+    raw_ids = env.get("SHARD_IDS", "").strip()
+    if not raw_count:
+        if raw_ids:
+            raise ConfigError("SHARD_IDS needs SHARD_COUNT, the number of shards in all")
+        return None, None
+    if not raw_count.isdigit() or int(raw_count) < 1:
+        raise ConfigError(f"SHARD_COUNT must be a whole number, 1 or more, got {raw_count!r}")
+    count = int(raw_count)
+    if not raw_ids:
+        return count, None
+    ids: list[int] = []
+    for part in raw_ids.replace(" ", "").split(","):
+        first, dash, last = part.partition("-")
+        if not first.isdigit() or (dash and not last.isdigit()):
+            raise ConfigError(f"SHARD_IDS must be shard numbers like 0,1 or 0-3, got {raw_ids!r}")
+        ids.extend(range(int(first), int(last if dash else first) + 1))
+    outside = sorted({i for i in ids if i >= count})
+    if outside or not ids or len(set(ids)) != len(ids):
+        raise ConfigError(
+            f"SHARD_IDS must name different shards from 0 to {count - 1} (SHARD_COUNT={count}),"
+            f" got {raw_ids!r}"
+        )
+    return count, tuple(ids)
+
+
 @dataclass(frozen=True)
 class Settings:
     token: str | None = field(default=None, repr=False)
@@ -64,6 +96,8 @@ class Settings:
     reminder_grace_s: float = 2 * 3600.0
     send_rate_per_s: float = 40.0
     guild_ready_timeout_s: float = 2.0
+    shard_count: int | None = None  # None: one unsharded connection (discord.py's Bot)
+    shard_ids: tuple[int, ...] | None = None  # None: every shard of shard_count
     # not read from the environment: tests shorten them
     http_timeout_s: float = 20.0  # a reminder DM request that takes longer is retried
     database_check_s: float = 5.0  # how often the bot checks its database file is still there
@@ -76,6 +110,7 @@ class Settings:
         level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}")
+        shard_count, shard_ids = _shards(env)
         return cls(
             token=env.get("DISCORD_TOKEN", "").strip() or None,
             database_path=absolute(db or DEFAULT_DATABASE),
@@ -85,4 +120,6 @@ class Settings:
             channel_cooldown_s=_float(env, "CHANNEL_COOLDOWN_SECONDS", cls.channel_cooldown_s),
             reminder_grace_s=_float(env, "REMINDER_GRACE_MINUTES", cls.reminder_grace_s / 60) * 60,
             send_rate_per_s=_float(env, "SEND_RATE_PER_SECOND", cls.send_rate_per_s),
+            shard_count=shard_count,
+            shard_ids=shard_ids,
         )
