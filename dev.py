@@ -9,7 +9,8 @@
 
 The environment is .venv, made by the Python that runs this file; RUNCLUB_VENV names another
 folder (CI keeps one per Python: RUNCLUB_VENV=.venv-3.12 python3.12 dev.py test). It is set up
-again when pyproject.toml or setup.py change, or when another Python runs this file.
+again when pyproject.toml, setup.py or requirements.txt change, or another Python runs this
+file; the dependencies are installed at the versions requirements.txt pins.
 
 Only the Python standard library is used here, so a fresh clone needs nothing but Python 3.11+.
 """
@@ -40,7 +41,8 @@ LOCK_COMMAND = (
     "--universal",
     "--python-version",
     "3.11",
-    "--no-header",
+    "--custom-compile-command",
+    "python3 dev.py lock",
     "--quiet",
     "pyproject.toml",
     "-o",
@@ -49,7 +51,8 @@ LOCK_COMMAND = (
 
 
 def _digest() -> str:
-    parts = [(ROOT / name).read_bytes() for name in ("pyproject.toml", "setup.py")]
+    names = ("pyproject.toml", "setup.py", "requirements.txt")
+    parts = [(ROOT / name).read_bytes() for name in names]
     parts.append(sys.version.encode())
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
@@ -87,6 +90,8 @@ def ensure_env() -> None:
             "--disable-pip-version-check",
             "-e",
             f"{ROOT}[test]",
+            "-c",  # the versions hosts install: what is tested is what is deployed
+            str(ROOT / "requirements.txt"),
         ],
         check=True,
     )
