@@ -12,8 +12,8 @@ import pytest
 from bot.app import RunClubBot, ShardedRunClubBot, create_bot
 from bot.config import ConfigError, Settings
 from tests.bot_process import finish, spawn
-from tests.conftest import with_settings
 from tests.double import TOKEN, DiscordDouble, Guild, User
+from tests.helpers import stop_bot, until, with_settings
 
 QUESTION = "why does my upper back hurt after running?"
 
@@ -33,16 +33,14 @@ async def guilds_on_both_shards(double: DiscordDouble) -> tuple[Guild, Guild]:
 async def start(bot: RunClubBot, double: DiscordDouble, guilds: list[Guild]) -> asyncio.Task:
     """Start the bot; return once every shard is ready with these guilds (as start_bot)."""
     task = asyncio.create_task(bot.start(TOKEN), name="bot")
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + 10
-    while not (bot.is_ready() and all(bot.get_guild(g.id) for g in guilds)):
-        if task.done():
-            task.result()  # raises what stopped the bot
-            raise RuntimeError("the bot stopped before it was ready")
-        if loop.time() > deadline:
-            task.cancel()
-            raise TimeoutError("the shards did not get ready")
-        await asyncio.sleep(0.002)
+
+    def ready() -> bool:
+        return bot.is_ready() and all(bot.get_guild(g.id) for g in guilds)
+
+    await until(lambda: task.done() or ready(), "the shards to be ready")
+    if task.done():
+        task.result()  # raises what stopped the bot
+        raise RuntimeError("the bot stopped before it was ready")
     return task
 
 
@@ -81,8 +79,7 @@ async def test_every_shard_identifies_gets_its_ready_and_answers_its_guilds(
             reply = await answered(double, guild, member)
             assert "upper back" in reply["embeds"][0]["title"].lower()
     finally:
-        await bot.close()
-        await asyncio.wait_for(task, 5)
+        await stop_bot(bot, task)
 
 
 async def test_a_process_runs_only_the_shards_in_shard_ids(double, settings, clock):
@@ -96,8 +93,7 @@ async def test_a_process_runs_only_the_shards_in_shard_ids(double, settings, clo
         reply = await answered(double, second, double.member)
         assert reply["embeds"][0]["title"]
     finally:
-        await bot.close()
-        await asyncio.wait_for(task, 5)
+        await stop_bot(bot, task)
 
 
 async def test_the_settings_reach_discord_through_the_command_line(double, tmp_path):
