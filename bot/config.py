@@ -73,11 +73,11 @@ def _shards(env: dict[str, str]) -> tuple[int | None, tuple[int, ...] | None]:
     ids: list[int] = []
     for part in raw_ids.replace(" ", "").split(","):
         first, dash, last = part.partition("-")
-        if not first.isdigit() or (dash and not last.isdigit()):
+        last = last if dash else first
+        if not (first.isdigit() and last.isdigit() and int(first) <= int(last)):
             raise ConfigError(f"SHARD_IDS must be shard numbers like 0,1 or 0-3, got {raw_ids!r}")
-        ids.extend(range(int(first), int(last if dash else first) + 1))
-    outside = sorted({i for i in ids if i >= count})
-    if outside or not ids or len(set(ids)) != len(ids):
+        ids.extend(range(int(first), int(last) + 1))
+    if any(i >= count for i in ids) or len(set(ids)) != len(ids):
         raise ConfigError(
             f"SHARD_IDS must name different shards from 0 to {count - 1} (SHARD_COUNT={count}),"
             f" got {raw_ids!r}"

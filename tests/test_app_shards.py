@@ -138,6 +138,8 @@ def test_shard_settings_are_read(env, count, ids) -> None:
         ({"SHARD_COUNT": "2", "SHARD_IDS": "2"}, "from 0 to 1"),
         ({"SHARD_COUNT": "2", "SHARD_IDS": "0,0"}, "different shards"),
         ({"SHARD_COUNT": "2", "SHARD_IDS": "first"}, "shard numbers like 0,1 or 0-3"),
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "0,3-1"}, "shard numbers like 0,1 or 0-3"),
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "0,"}, "shard numbers like 0,1 or 0-3"),
     ],
 )
 def test_bad_shard_settings_say_what_is_accepted(env, message) -> None:
