@@ -1,6 +1,7 @@
 """Command line: run, chat, ask, match, eval, check, sync.
 
 python -m bot run              Discord when DISCORD_TOKEN is set, else the local console
+                               (on a terminal; with none, exit status 2)
 python -m bot chat             the local console
 python -m bot ask "QUESTION"   print the reply the bot would post
 python -m bot match --jsonl [--mode ask|channel]   one JSON decision per stdin line
@@ -16,9 +17,8 @@ import argparse
 import asyncio
 import json
 import sys
-from pathlib import Path
 
-from bot.config import PROJECT_ROOT, ConfigError, Settings, load_dotenv
+from bot.config import ENV_FILE, PROJECT_ROOT, ConfigError, Settings, absolute, load_dotenv
 from bot.core.knowledge import Knowledge, KnowledgeError, load_knowledge
 from bot.redact import protect_uncaught
 
@@ -27,7 +27,7 @@ def _knowledge(settings: Settings) -> Knowledge:
     try:
         return load_knowledge(settings.knowledge_dir)
     except KnowledgeError as exc:
-        print("The knowledge base has errors:", file=sys.stderr)
+        print(f"The knowledge base in {settings.knowledge_dir} has errors:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         raise SystemExit(1) from None
@@ -37,7 +37,8 @@ def cmd_check(settings: Settings, _: argparse.Namespace) -> int:
     knowledge = _knowledge(settings)
     print(
         f"knowledge OK: {len(knowledge.entries)} FAQ entries, {len(knowledge.red_flags)} red "
-        f"flags, {len(knowledge.exercises)} exercises, {len(knowledge.week)} daily routines"
+        f"flags, {len(knowledge.exercises)} exercises, {len(knowledge.week)} daily routines "
+        f"in {knowledge.source}"
     )
     return 0
 
@@ -79,9 +80,18 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     from bot.core.matching import Matcher, Mode
 
     matcher = Matcher(_knowledge(settings))
-    sets = [Path(s) for s in args.set] or find_sets(
-        PROJECT_ROOT / "tests" / "data", PROJECT_ROOT.parent / "shared" / "eval"
-    )
+    folders = (PROJECT_ROOT / "tests" / "data", PROJECT_ROOT.parent / "shared" / "eval")
+    sets = [absolute(s) for s in args.set] or find_sets(*folders)
+    if not sets:  # an installed bot has no labelled sets: they live in the repository
+        searched = " and ".join(str(f) for f in folders)
+        print(
+            f"No labelled question sets in {searched}: name one with --set FILE.", file=sys.stderr
+        )
+        return 1
+    missing = [str(s) for s in sets if not s.is_file()]
+    if missing:
+        print(f"No such question set: {', '.join(missing)}", file=sys.stderr)
+        return 1
     modes: list[Mode] = [args.mode] if args.mode else ["ask", "channel"]
     print(report(matcher, sets, modes, args.show_misses))
     return 0
@@ -105,8 +115,24 @@ def cmd_chat(settings: Settings, _: argparse.Namespace) -> int:
             print(f"bot> {block}\n")
 
 
+def _on_a_terminal() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    """Discord with a token; without one, the console, if a person is there to type in it.
+
+    Under a service manager or on a host (no terminal on stdin) a missing token is a
+    configuration error: one line, exit status 2, so the host reports a failed start.
+    """
     if not settings.token:
+        if not _on_a_terminal():
+            print(
+                "DISCORD_TOKEN is not set: set it in the environment or in "
+                f"{absolute(ENV_FILE)} to connect to Discord (the local console needs a terminal).",
+                file=sys.stderr,
+            )
+            return 2
         print("DISCORD_TOKEN is not set, so the bot opens the local console instead.\n")
         return cmd_chat(settings, args)
     _knowledge(settings)  # fail fast with a readable message
@@ -157,7 +183,7 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    load_dotenv(PROJECT_ROOT / ".env")
+    load_dotenv(absolute(ENV_FILE))
     try:
         settings = Settings.from_env()
     except ConfigError as exc:

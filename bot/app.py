@@ -79,7 +79,7 @@ def _command_name(interaction: discord.Interaction) -> str:
 
 
 class RunClubBot(commands.Bot):
-    """The running club's FAQ and reminder bot."""
+    """The running club's FAQ and reminder bot, on one unsharded connection."""
 
     settings: Settings
     clock: Clock
@@ -104,6 +104,7 @@ class RunClubBot(commands.Bot):
             guild_ready_timeout=settings.guild_ready_timeout_s,
             max_messages=1000,
             chunk_guilds_at_startup=False,
+            **self._shard_options(settings),
         )
         self.settings = settings
         self.clock = clock or SystemClock()
@@ -111,6 +112,10 @@ class RunClubBot(commands.Bot):
         self.fatal_error: StoreError | None = None
         self._watchdog: asyncio.Task[None] | None = None
         self._stopping: asyncio.Task[None] | None = None
+
+    @staticmethod
+    def _shard_options(settings: Settings) -> dict[str, Any]:
+        return {}
 
     async def setup_hook(self) -> None:
         self.knowledge = load_knowledge(self.settings.knowledge_dir)
@@ -175,6 +180,20 @@ class RunClubBot(commands.Bot):
                 del self.store
 
 
+class ShardedRunClubBot(RunClubBot, commands.AutoShardedBot):
+    """The same bot on discord.py's AutoShardedBot, running the shards this process owns.
+
+    SHARD_COUNT is the number of shards in all; SHARD_IDS the ones this process runs (all of
+    them when unset). Everything else is RunClubBot's: its methods come first in the MRO,
+    then AutoShardedBot's connection handling (AutoShardedClient's before Client's).
+    """
+
+    @staticmethod
+    def _shard_options(settings: Settings) -> dict[str, Any]:
+        ids = list(settings.shard_ids) if settings.shard_ids is not None else None
+        return {"shard_count": settings.shard_count, "shard_ids": ids}
+
+
 def create_bot(
     settings: Settings,
     *,
@@ -182,5 +201,9 @@ def create_bot(
     message_content: bool = True,
     store: Store | None = None,
 ) -> RunClubBot:
-    """The bot ``python -m bot run`` connects; tests start the same one against the double."""
-    return RunClubBot(settings, clock=clock, message_content=message_content, store=store)
+    """The bot ``python -m bot run`` connects; tests start the same one against the double.
+
+    With SHARD_COUNT set, the sharded one (discord.py's AutoShardedBot) for SHARD_IDS.
+    """
+    cls = RunClubBot if settings.shard_count is None else ShardedRunClubBot
+    return cls(settings, clock=clock, message_content=message_content, store=store)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import pty
 import subprocess
 import sys
+import termios
 
 import pytest
 
@@ -69,9 +71,14 @@ def test_faq_and_unknown_commands(console: Console) -> None:
     assert console.handle("/stretches sideways") == ["Usage: /stretches [before|after]"]
 
 
-def _bot(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def _env_without_token() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN"}
     env["DISCORD_TOKEN"] = ""
+    return env
+
+
+def _bot(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = _env_without_token()
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
@@ -91,8 +98,54 @@ def test_ask_prints_the_reply_with_the_disclaimer() -> None:
     assert knowledge.disclaimer in proc.stdout
 
 
-def test_run_without_a_token_opens_the_console() -> None:
-    proc = _bot("run", stdin="/ask ice or heat?\n/quit\n")
-    assert proc.returncode == 0
-    assert "local console" in proc.stdout
-    assert load_knowledge().entries["treat-ice-heat"].answer in proc.stdout
+def test_run_without_a_token_opens_the_console_on_a_terminal() -> None:
+    primary, secondary = pty.openpty()  # stdin is a terminal, as when a person starts it
+    attrs = termios.tcgetattr(secondary)
+    attrs[3] &= ~termios.ECHO  # what is typed is not echoed back
+    termios.tcsetattr(secondary, termios.TCSANOW, attrs)
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            stdin=secondary,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=PROJECT_ROOT,
+            env=_env_without_token(),
+        )
+    finally:
+        os.close(secondary)
+    try:
+        os.write(primary, b"/ask ice or heat?\n/quit\n")
+        out, err = proc.communicate(timeout=60)
+    finally:
+        os.close(primary)
+    assert proc.returncode == 0, err
+    assert "local console" in out
+    assert load_knowledge().entries["treat-ice-heat"].answer in out
+
+
+def _close_stdin() -> None:
+    os.close(0)  # in the child, before Python starts: sys.stdin is None there
+
+
+@pytest.mark.parametrize("stdin", ["devnull", "pipe", "closed"])
+def test_run_without_a_token_or_a_terminal_fails_in_one_line(stdin: str) -> None:
+    # as under systemd or on a host: a missing token is a failed start, never a silent exit 0
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        stdin=subprocess.PIPE if stdin == "pipe" else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=_env_without_token(),
+        preexec_fn=_close_stdin if stdin == "closed" else None,
+    )
+    typed = "/ask ice or heat?\n" if stdin == "pipe" else None
+    out, err = proc.communicate(input=typed, timeout=60)
+    assert proc.returncode == 2
+    assert out == ""
+    [line] = err.splitlines()
+    assert line.startswith("DISCORD_TOKEN is not set: set it in the environment or in ")
+    assert str(PROJECT_ROOT / ".env") in line

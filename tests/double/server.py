@@ -128,10 +128,14 @@ class GatewayFrame:
 
 @dataclass
 class _Session:
+    """One gateway session: one per shard the bot identified (shard 0 when unsharded)."""
+
     id: str
+    shard: int = 0
     seq: int = 0
     resumable: bool = True
     sent: list[dict[str, Any]] = field(default_factory=list)  # dispatched events, for replay
+    ws: web.WebSocketResponse | None = None
 
 
 _TEMPLATE_CACHE: dict[str, re.Pattern[str]] = {}
@@ -212,8 +216,8 @@ class DiscordDouble:
         self._nonces: dict[tuple[int, str], tuple[float, int]] = {}  # (author, nonce) -> made
         self._window: deque[float] = deque()
 
-        self._session: _Session | None = None
-        self._ws: web.WebSocketResponse | None = None
+        self._sessions: dict[int, _Session] = {}  # by shard id
+        self.shard_count = 1  # as the bot's last IDENTIFY said
         self._ws_lock = asyncio.Lock()
         self._changed = asyncio.Event()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -239,8 +243,9 @@ class DiscordDouble:
     async def close(self) -> None:
         for task in list(self._tasks):
             task.cancel()
-        if self._ws is not None and not self._ws.closed:
-            await self._ws.close(code=1001)
+        for session in self._sessions.values():
+            if session.ws is not None and not session.ws.closed:
+                await session.ws.close(code=1001)
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -872,11 +877,12 @@ class DiscordDouble:
         With resumable=False the session is gone: RESUME gets INVALID_SESSION (op 9) and
         the bot must IDENTIFY afresh (events sent meanwhile are lost, as on Discord);
         discord.py waits 5 s (real time) before such a second IDENTIFY."""
-        if not resumable and self._session is not None:
-            self._session.resumable = False
-        ws = self._ws
-        if ws is not None and not ws.closed:
-            await ws.close(code=code, message=b"dropped by the double")
+        for session in list(self._sessions.values()):
+            if not resumable:
+                session.resumable = False
+            ws = session.ws
+            if ws is not None and not ws.closed:
+                await ws.close(code=code, message=b"dropped by the double")
 
     # ---- gateway ---------------------------------------------------------------------
 
@@ -898,8 +904,9 @@ class DiscordDouble:
             elif op == 6:
                 await self._on_resume(ws, data or {})
             self._notify()
-        if self._ws is ws:
-            self._ws = None
+        for session in self._sessions.values():
+            if session.ws is ws:
+                session.ws = None
         self._notify()
         return ws
 
@@ -914,16 +921,17 @@ class DiscordDouble:
         ):
             await ws.close(code=4014, message=b"Disallowed intent(s).")
             return
-        self._session = _Session(uuid.uuid4().hex)
-        self._ws = ws
+        shard, self.shard_count = (int(n) for n in data.get("shard") or (0, 1))
+        session = self._sessions[shard] = _Session(uuid.uuid4().hex, shard, ws=ws)
+        guilds = [g for g in self.guilds.values() if self.shard_of(g.id) == shard]
         ready = {
             "v": 10,
             "user": {**self.bot.payload(), "verified": True, "mfa_enabled": False},
-            "guilds": [{"id": str(g), "unavailable": True} for g in self.guilds],
-            "session_id": self._session.id,
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
+            "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self.resume_gateway_url,
-            "shard": [0, 1],
+            "shard": [shard, self.shard_count],
             "application": {"id": str(self.app_id), "flags": 1 << 19},
             "private_channels": [],
             "relationships": [],
@@ -933,42 +941,50 @@ class DiscordDouble:
             "user_settings": {},
             "auth": {},
         }
-        await self.dispatch("READY", ready)
-        for guild in self.guilds.values():
-            await self.dispatch("GUILD_CREATE", self.guild_payload(guild))
+        await self.dispatch("READY", ready, shard=shard)
+        for guild in guilds:
+            await self.dispatch("GUILD_CREATE", self.guild_payload(guild), shard=shard)
 
     async def _on_resume(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
-        session = self._session
-        if (
-            data.get("token") != TOKEN
-            or session is None
-            or not session.resumable
-            or data.get("session_id") != session.id
-        ):
+        found = [s for s in self._sessions.values() if s.id == data.get("session_id")]
+        session = found[0] if found else None
+        if data.get("token") != TOKEN or session is None or not session.resumable:
             await ws.send_str(json.dumps({"op": 9, "d": False}))
             return
-        self._ws = ws
+        session.ws = ws
         last = int(data.get("seq") or 0)
         async with self._ws_lock:
             for event in session.sent:
                 if event["s"] > last:
                     await ws.send_str(json.dumps(event))
-        await self.dispatch("RESUMED", {})
+        await self.dispatch("RESUMED", {}, shard=session.shard)
 
     def guild_payload(self, guild: Guild) -> dict[str, Any]:
         members = [u for u in self.users.values() if u is not self.bot]
         return guild.payload(self.bot, members)
 
-    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send a gateway DISPATCH; kept for replay if the socket is down (sent on RESUME)."""
-        session = self._session
-        if session is None:
+    def shard_of(self, guild_id: int) -> int:
+        """Discord's rule: a guild's events go to shard (guild_id >> 22) % shard_count."""
+        return (guild_id >> 22) % self.shard_count
+
+    def _shard_for(self, event: str, data: dict[str, Any]) -> int:
+        """The shard an event goes to: its guild's; DMs and the rest go to shard 0."""
+        guild_id = data.get("guild_id") or (data.get("id") if event.startswith("GUILD_") else None)
+        return self.shard_of(int(guild_id)) if guild_id else 0
+
+    async def dispatch(self, event: str, data: dict[str, Any], *, shard: int | None = None) -> None:
+        """Send a gateway DISPATCH on the shard it belongs to; kept for replay if the socket is
+        down (sent on RESUME). An event for a shard no process identified reaches nobody."""
+        if not self._sessions:
             raise RuntimeError("the bot has not identified yet")
+        session = self._sessions.get(self._shard_for(event, data) if shard is None else shard)
+        if session is None:
+            return
         async with self._ws_lock:
             session.seq += 1
             frame = {"op": 0, "t": event, "s": session.seq, "d": data}
             session.sent.append(frame)
-            ws = self._ws
+            ws = session.ws
             if ws is not None and not ws.closed:
                 await ws.send_str(json.dumps(frame))
 
@@ -979,7 +995,7 @@ class DiscordDouble:
 
     @property
     def connected(self) -> bool:
-        return self._ws is not None and not self._ws.closed
+        return any(s.ws is not None and not s.ws.closed for s in self._sessions.values())
 
     def frames(self, op: int) -> list[GatewayFrame]:
         return [f for f in self.gateway_frames if f.op == op]
@@ -1009,7 +1025,7 @@ class DiscordDouble:
             guild.channels[channel_name] = channel
             self.channels[channel.id] = channel
         self.guilds[guild.id] = guild
-        if self._session is not None:
+        if self._sessions:
             await self.dispatch("GUILD_CREATE", self.guild_payload(guild))
         return guild
 

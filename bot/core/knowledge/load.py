@@ -41,8 +41,14 @@ def _guarded(load: Callable[[Path, Checker], T], path: Path, check: Checker, emp
 
 
 def load_knowledge(directory: Path | None = None) -> Knowledge:
-    """Read and validate knowledge/; raise KnowledgeError listing every problem found."""
+    """Read and validate knowledge/; raise KnowledgeError listing every problem found.
+
+    Without a directory, the knowledge that ships with the bot (DEFAULT_DIR). A folder that
+    does not exist is one problem, naming its absolute path.
+    """
     base = Path(directory) if directory is not None else DEFAULT_DIR
+    if not base.is_dir():
+        raise KnowledgeError([f"{base.absolute()}: there is no such folder"])
     faq_check = Checker(base / "faq.yaml", base)
     triage_check = Checker(base / "redflags.yaml", base)
     language_check = Checker(base / "language.yaml", base)

@@ -6,8 +6,20 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# knowledge/ beside the bot package: the club's FAQ, red flags, language and routines
-DEFAULT_DIR = Path(__file__).resolve().parents[3] / "knowledge"
+
+def _default_dir() -> Path:
+    """The club's FAQ, red flags, language and routines that ship with the bot.
+
+    An installed bot carries them inside its package, as bot/knowledge/ (package data, see
+    setup.py); a source checkout or an editable install reads the repository's knowledge/,
+    beside the package.
+    """
+    package = Path(__file__).resolve().parents[2]
+    shipped = package / "knowledge"
+    return shipped if shipped.is_dir() else package.parent / "knowledge"
+
+
+DEFAULT_DIR = _default_dir()
 
 TOPICS: dict[str, str] = {
     "causes": "Causes",
