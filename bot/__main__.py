@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
-    protect_uncaught(settings.token)
+    protect_uncaught(*settings.secrets)
     return COMMANDS[args.command or "run"](settings, args)
 
 

@@ -30,7 +30,7 @@ def _token(settings: Settings) -> str:
 
 def _setup_logging(settings: Settings) -> None:
     discord.utils.setup_logging(level=logging.getLevelName(settings.log_level))
-    protect_logging(settings.token)  # no token or Authorization header in any line
+    protect_logging(*settings.secrets)  # no token or Authorization header in any line
 
 
 async def run(settings: Settings) -> int:
