@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 
@@ -20,6 +21,8 @@ from bot.app import RunClubBot, create_bot
 from bot.config import PROJECT_ROOT, Settings
 from bot.core.clock import FakeClock
 from tests.double import TOKEN, DiscordDouble
+from tests.postgres_cluster import REQUIRE_ENV, Cluster, start_cluster
+from tests.postgres_cluster import Unavailable as ClusterUnavailable
 
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday, noon UTC
 GUARDED_LOGGERS = ("discord", "bot")
@@ -83,6 +86,33 @@ async def double(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DiscordDouble
     finally:
         await fake.close()
     assert not fake.internal_errors, f"the Discord double failed: {fake.internal_errors}"
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL cluster for the whole session (tests/postgres_cluster.py).
+    Skipped with the reason when it cannot be started, unless REQUIRE_POSTGRES=1: then the
+    tests that need it fail."""
+    try:
+        cluster = start_cluster()
+    except ClusterUnavailable as exc:
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(f"{REQUIRE_ENV}=1, but PostgreSQL cannot be started: {exc}")
+        pytest.skip(f"PostgreSQL cannot be started here ({exc}); {REQUIRE_ENV}=1 fails instead")
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+async def postgres_url(postgres_cluster: Cluster) -> AsyncIterator[str]:
+    """The URL of a fresh, empty PostgreSQL database (dropped after the test)."""
+    name, url = await postgres_cluster.create_database()
+    try:
+        yield url
+    finally:
+        await postgres_cluster.drop_database(name)
 
 
 @pytest.fixture

@@ -1,0 +1,170 @@
+"""A throwaway PostgreSQL cluster for the tests: started once per test session, one fresh
+database per test.
+
+``start_cluster()`` finds PostgreSQL's server binaries (``PG_BINDIR``, else Debian's
+/usr/lib/postgresql/<newest>/bin, else ``initdb`` on the PATH), runs ``initdb`` into a
+temporary folder and ``pg_ctl start`` on 127.0.0.1 at a free port, with its socket in that
+folder too. initdb refuses to run as root, so as root both run as the ``postgres`` system
+user (``runuser -u postgres --``); otherwise as the current user. Logins over TCP need the
+password (scram-sha-256), so the bot's URLs carry one and a wrong one is really refused.
+Durability is off (fsync, synchronous_commit): the data is thrown away at the end.
+
+``Unavailable`` says why no cluster could be had; the fixture skips with that reason, or
+fails when ``REQUIRE_POSTGRES=1`` (CI sets it, so PostgreSQL is never skipped silently).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+
+import asyncpg
+
+USER = "runclub"
+PASSWORD = "test-password-not-secret"  # a throwaway cluster's
+REQUIRE_ENV = "REQUIRE_POSTGRES"
+SETTINGS = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+
+
+class Unavailable(RuntimeError):
+    """No PostgreSQL cluster can be started here; the message says why."""
+
+
+def find_bindir() -> Path | None:
+    given = os.environ.get("PG_BINDIR")
+    if given:
+        return Path(given)
+    debian = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
+    )
+    if debian:
+        return debian[-1].parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class Cluster:
+    """A running throwaway cluster: ``url(name)``, ``await create_database()``, ``stop()``."""
+
+    def __init__(self, bindir: Path, root: Path, port: int, as_user: tuple[str, ...]) -> None:
+        self.bindir = bindir
+        self.root = root
+        self.port = port
+        self.data = root / "data"
+        self.as_user = as_user
+
+    def url(self, database: str = "postgres", *, password: str = PASSWORD) -> str:
+        return f"postgresql://{USER}:{password}@127.0.0.1:{self.port}/{database}"
+
+    def run(self, tool: str, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*self.as_user, str(self.bindir / tool), *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    def start(self) -> None:
+        options = f"-h 127.0.0.1 -p {self.port} -k {self.root} {SETTINGS}"
+        done = self.run("pg_ctl", "-D", str(self.data), "-o", options, "-l",
+                        str(self.root / "log"), "-w", "start")  # fmt: skip
+        if done.returncode:
+            log = (self.root / "log").read_text(errors="replace")[-1500:]
+            raise Unavailable(f"pg_ctl start failed: {done.stderr.strip()} {log}")
+
+    def stop(self) -> None:
+        self.run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    async def admin(self) -> asyncpg.Connection:
+        return await asyncpg.connect(self.url("postgres"))
+
+    async def create_database(self) -> tuple[str, str]:
+        """A fresh, empty database: (its name, the bot's URL for it)."""
+        name = f"t_{uuid.uuid4().hex[:16]}"
+        con = await self.admin()
+        try:
+            await con.execute(f"CREATE DATABASE {name}")
+        finally:
+            await con.close()
+        return name, self.url(name)
+
+    async def drop_database(self, name: str) -> None:
+        con = await self.admin()
+        try:
+            await con.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        finally:
+            await con.close()
+
+
+def start_cluster() -> Cluster:
+    """initdb and start a cluster, or raise Unavailable with the reason."""
+    bindir = find_bindir()
+    if bindir is None or not (bindir / "initdb").is_file():
+        raise Unavailable(
+            "PostgreSQL's server binaries were not found (set PG_BINDIR, or install Debian's "
+            "postgresql package: /usr/lib/postgresql/15/bin)"
+        )
+    as_user: tuple[str, ...] = ()
+    root = Path(tempfile.mkdtemp(prefix="runclub-pg-"))
+    if os.geteuid() == 0:
+        try:
+            account = pwd.getpwnam("postgres")
+        except KeyError:
+            shutil.rmtree(root, ignore_errors=True)
+            raise Unavailable("running as root and there is no 'postgres' user") from None
+        if shutil.which("runuser") is None:
+            shutil.rmtree(root, ignore_errors=True)
+            raise Unavailable("running as root and runuser is missing") from None
+        os.chown(root, account.pw_uid, account.pw_gid)
+        as_user = ("runuser", "-u", "postgres", "--")
+    pwfile = root / "pw"
+    pwfile.write_text(PASSWORD + "\n")
+    if as_user:
+        account = pwd.getpwnam("postgres")
+        os.chown(pwfile, account.pw_uid, account.pw_gid)
+    cluster = Cluster(bindir, root, free_port(), as_user)
+    done = cluster.run(
+        "initdb", "-D", str(cluster.data), "-U", USER, f"--pwfile={pwfile}",
+        "--auth-host=scram-sha-256", "--auth-local=trust", "--no-sync", "-E", "UTF8",
+        "--locale=C",
+    )  # fmt: skip
+    if done.returncode:
+        shutil.rmtree(root, ignore_errors=True)
+        raise Unavailable(f"initdb failed: {done.stderr.strip()[-500:]}")
+    for attempt in range(3):
+        try:
+            cluster.start()
+            return cluster
+        except Unavailable:
+            if attempt == 2:
+                shutil.rmtree(root, ignore_errors=True)
+                raise
+            cluster.port = free_port()  # taken meanwhile: try another
+    raise AssertionError("unreachable")
+
+
+def required() -> bool:
+    return os.environ.get(REQUIRE_ENV, "") == "1"
+
+
+def close_quietly(cluster: Cluster | None) -> None:
+    if cluster is not None:
+        with contextlib.suppress(Exception):
+            cluster.stop()
