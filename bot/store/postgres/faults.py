@@ -28,6 +28,7 @@ CONNECTION_LOST: tuple[type[BaseException], ...] = (
     asyncpg.CrashShutdownError,
     asyncpg.TooManyConnectionsError,
     asyncpg.InterfaceError,
+    asyncpg.InternalClientError,  # a connection the server closed under a query
 )
 # Raised by the driver or the server: what ``describe`` translates.
 DRIVER_ERRORS: tuple[type[BaseException], ...] = (asyncpg.PostgresError, *CONNECTION_LOST)

@@ -34,6 +34,7 @@ LOST: tuple[type[BaseException], ...] = (Unavailable, *DRIVER_ERRORS)
 
 STANDBY_CHECK_S = 5.0  # how often a standby tries the lock (the dispatcher's standby sleep)
 LIVENESS_S = 5.0  # how often the leader checks that its lock's connection is alive
+CHECK_TIMEOUT_S = 5.0  # a check that takes longer counts as a lost connection
 # the server drops a vanished client's session, and with it the lock, within about 20 s
 KEEPALIVE = {
     "tcp_keepalives_idle": "5",
@@ -90,7 +91,7 @@ class PostgresLeadership:
         try:
             if self._lock.is_closed():
                 raise Unavailable(self._conn.where, "the leader lock's connection closed")
-            await self._lock.fetchval("SELECT 1", timeout=LIVENESS_S)
+            await self._lock.fetchval("SELECT 1", timeout=CHECK_TIMEOUT_S)
         except LOST as exc:
             log.warning(
                 "lost the lead of the reminder dispatch (%s); standing by",
