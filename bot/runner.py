@@ -45,7 +45,7 @@ async def run(settings: Settings) -> int:
     token = _token(settings)
     _setup_logging(settings)
     try:
-        store = await Store.open(settings.database_path)
+        store = await Store.open(settings.database)
     except StoreError as exc:
         log.error("%s", exc)
         return 1
@@ -112,7 +112,7 @@ async def sync(settings: Settings, guild_id: int | None) -> int:
     token = _token(settings)
     _setup_logging(settings)
     try:
-        store = await Store.open(settings.database_path)
+        store = await Store.open(settings.database)
     except StoreError as exc:
         log.error("%s", exc)
         return 1
