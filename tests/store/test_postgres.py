@@ -13,7 +13,7 @@ from datetime import UTC, datetime, time, timedelta
 import asyncpg
 import pytest
 
-from bot.store import POSTGRES_MIGRATIONS, MIGRATIONS, Store
+from bot.store import MIGRATIONS, POSTGRES_MIGRATIONS, Store
 from bot.store.faults import DatabaseUnusable, StoreError, Unavailable
 from bot.store.migrations import load
 from tests.postgres_cluster import PASSWORD
