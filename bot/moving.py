@@ -14,6 +14,7 @@ file) and exit code 1.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from pathlib import Path
@@ -49,7 +50,7 @@ async def export(settings: Settings, path: Path) -> int:
     finally:
         await store.close()
     try:
-        write_file(path, text)
+        await asyncio.to_thread(write_file, path, text)
     except OSError as exc:
         print(f"{path}: cannot write the export ({exc.strerror or exc})", file=sys.stderr)
         return 1
@@ -61,7 +62,7 @@ async def export(settings: Settings, path: Path) -> int:
 
 async def import_(settings: Settings, path: Path, *, replace: bool) -> int:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = await asyncio.to_thread(path.read_text, encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         print(f"{path}: cannot read the export ({exc})", file=sys.stderr)
         return 1
