@@ -7,6 +7,8 @@
   working folder's data/ as a dyno restart does, start again: both are still there (and,
   as the control, on SQLite they are gone).
 - A database that cannot be used at start: one line naming the masked URL, exit code 1.
+- PostgreSQL restarted under the running bot: it answers again, without a traceback; the
+  database dropped under it: it stops in one line, exit code 1.
 """
 
 from __future__ import annotations
@@ -208,3 +210,37 @@ async def test_a_postgres_database_that_cannot_be_used_stops_the_bot_in_one_line
         assert said in errors[0]
         assert PASSWORD not in output and "wrong-password" not in output
     assert not double.identify, "nothing was sent to Discord"
+
+
+async def remind_status(double) -> str:
+    return text_of(await (await double.slash("remind", subcommand="status")).reply(timeout=10))
+
+
+async def test_a_restarted_server_is_reconnected_and_a_dropped_database_stops_the_bot(
+    double, tmp_path, postgres_cluster
+):
+    name, url = await postgres_cluster.create_database()
+    proc = await spawn(double, tmp_path, DATABASE_URL=url)
+    try:
+        await double.wait_until(lambda: double.connected, 30, "the bot to connect")
+        sub = await double.slash(
+            "remind", {"time": "07:30", "routine": "core", "timezone": "Europe/London"},
+            subcommand="subscribe",
+        )  # fmt: skip
+        assert "07:30" in text_of(await sub.reply(timeout=10))
+        await asyncio.to_thread(postgres_cluster.restart)  # every connection of the bot is cut
+        assert "07:30 (Europe/London)" in await remind_status(double)
+        await postgres_cluster.drop_database(name)
+        assert "something went wrong" in await remind_status(double)
+        code, output = await finish(proc)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert code == 1, output[-2000:]
+    assert "Traceback" not in output, output[-3000:]
+    errors = [line for line in output.splitlines() if "ERROR" in line]
+    assert len(errors) == 1, output[-3000:]
+    assert "DATABASE_URL=postgresql://runclub:***@127.0.0.1:" in errors[0]
+    assert "the database does not exist" in errors[0] and "Stopping the bot" in errors[0]
+    assert PASSWORD not in output

@@ -68,7 +68,8 @@ class PostgresConnection:
         try:
             pool = await asyncpg.create_pool(
                 url,
-                min_size=1,
+                min_size=0,  # no floor to restore in the background (asyncpg logs a
+                # traceback for every failed try while the server is down): connect on use
                 max_size=POOL_SIZE,
                 timeout=CONNECT_TIMEOUT_S,
                 command_timeout=COMMAND_TIMEOUT_S,
