@@ -21,7 +21,7 @@ from bot.app import RunClubBot, create_bot
 from bot.config import PROJECT_ROOT, Settings
 from bot.core.clock import FakeClock
 from tests.double import TOKEN, DiscordDouble
-from tests.postgres_cluster import REQUIRE_ENV, Cluster, start_cluster
+from tests.postgres_cluster import REQUIRE_ENV, Cluster, Databases, start_cluster
 from tests.postgres_cluster import Unavailable as ClusterUnavailable
 
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday, noon UTC
@@ -105,14 +105,24 @@ def postgres_cluster() -> Iterator[Cluster]:
         cluster.stop()
 
 
+@pytest.fixture(scope="session")
+def postgres_databases(postgres_cluster: Cluster) -> Iterator[Databases]:
+    """Fresh databases in that cluster, made ahead while the tests run."""
+    databases = Databases(postgres_cluster)
+    try:
+        yield databases
+    finally:
+        databases.close()
+
+
 @pytest.fixture
-async def postgres_url(postgres_cluster: Cluster) -> AsyncIterator[str]:
+def postgres_url(postgres_databases: Databases) -> Iterator[str]:
     """The URL of a fresh, empty PostgreSQL database (dropped after the test)."""
-    name, url = await postgres_cluster.create_database()
+    name, url = postgres_databases.take("empty")
     try:
         yield url
     finally:
-        await postgres_cluster.drop_database(name)
+        postgres_databases.drop(name)
 
 
 @pytest.fixture

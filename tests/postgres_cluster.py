@@ -9,12 +9,18 @@ user (``runuser -u postgres --``); otherwise as the current user. Logins over TC
 password (scram-sha-256), so the bot's URLs carry one and a wrong one is really refused.
 Durability is off (fsync, synchronous_commit): the data is thrown away at the end.
 
+Creating a database takes 20-250 ms, so ``Databases`` makes them ahead, in a thread with an
+event loop of its own, while the tests run: ``take("empty")`` (as a new host hands over) or
+``take("migrated")`` (copied from a template this release already migrated), and drops them
+in the background after the test.
+
 ``Unavailable`` says why no cluster could be had; the fixture skips with that reason, or
 fails when ``REQUIRE_POSTGRES=1`` (CI sets it, so PostgreSQL is never skipped silently).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import pwd
@@ -22,8 +28,12 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import uuid
+from collections import deque
+from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 
@@ -102,12 +112,12 @@ class Cluster:
     async def admin(self) -> asyncpg.Connection:
         return await asyncpg.connect(self.url("postgres"))
 
-    async def create_database(self) -> tuple[str, str]:
-        """A fresh, empty database: (its name, the bot's URL for it)."""
+    async def create_database(self, template: str = "template1") -> tuple[str, str]:
+        """A fresh database, empty or a copy of ``template``: (its name, the bot's URL)."""
         name = f"t_{uuid.uuid4().hex[:16]}"
         con = await self.admin()
         try:
-            await con.execute(f"CREATE DATABASE {name}")
+            await con.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
         finally:
             await con.close()
         return name, self.url(name)
@@ -118,6 +128,68 @@ class Cluster:
             await con.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         finally:
             await con.close()
+
+
+class Databases:
+    """Fresh databases made ahead in a background thread: ``take(kind)`` and ``drop(name)``."""
+
+    AHEAD = 2  # of each kind
+
+    def __init__(self, cluster: Cluster) -> None:
+        from bot.store import Store
+
+        self.cluster = cluster
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.pending: list[Future[Any]] = []
+
+        async def migrated_template() -> str:
+            name, url = await cluster.create_database()
+            await (await Store.open(url)).close()
+            return name
+
+        self.templates = {"empty": "template1", "migrated": self._run(migrated_template())}
+        self.ready: dict[str, deque[Future[tuple[str, str]]]] = {k: deque() for k in self.templates}
+        for kind in self.templates:
+            for _ in range(self.AHEAD):
+                self._make(kind)
+
+    def _run(self, coro: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(60)
+
+    def _make(self, kind: str) -> None:
+        coro = self._create(self.templates[kind])
+        self.ready[kind].append(asyncio.run_coroutine_threadsafe(coro, self.loop))
+
+    async def _create(self, template: str) -> tuple[str, str]:
+        for attempt in range(50):  # a test may be restarting the server just now
+            try:
+                return await self.cluster.create_database(template)
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                if attempt == 49:
+                    raise
+                await asyncio.sleep(0.1)
+        raise AssertionError("unreachable")
+
+    def take(self, kind: str) -> tuple[str, str]:
+        """A fresh database of ``kind`` ("empty" or "migrated"): (its name, its URL)."""
+        made = self.ready[kind].popleft()
+        self._make(kind)
+        return made.result(60)
+
+    def drop(self, name: str) -> None:
+        coro = self.cluster.drop_database(name)
+        self.pending.append(asyncio.run_coroutine_threadsafe(coro, self.loop))
+
+    def close(self) -> None:
+        """Wait for the work under way (the cluster, and every database in it, goes next)."""
+        for future in [*self.pending, *(f for q in self.ready.values() for f in q)]:
+            with contextlib.suppress(Exception):
+                future.result(60)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        self.loop.close()
 
 
 def start_cluster() -> Cluster:

@@ -160,8 +160,7 @@ async def test_a_heroku_day_keeps_subscriptions_and_channels_only_on_postgres(
     work.mkdir()
     env = {"DATABASE_PATH": str(work / "data" / "bot.sqlite3")}
     if backend == "postgres":
-        cluster = request.getfixturevalue("postgres_cluster")
-        _name, env["DATABASE_URL"] = await cluster.create_database()
+        env["DATABASE_URL"] = request.getfixturevalue("postgres_url")
     here = double.channel("running-questions")
     found: dict[str, str] = {}
 
