@@ -122,6 +122,7 @@ async def test_two_processes_one_leader_killed_mid_dispatch_the_standby_finishes
     assert code == 0, output[-2000:]
     assert "another process leads the reminder dispatch; this one stands by" in output
     assert "this process leads the reminder dispatch" in output  # it took over
+    assert "unconfirmed reminders with their nonce" in output  # and the old leader's sends
 
     per_member = {u: double.sent_messages(double.dm_channel(double.users[u]).id) for u in users}
     assert Counter(len(m) for m in per_member.values()) == {1: MEMBERS}  # none lost, none twice
