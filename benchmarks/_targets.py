@@ -8,7 +8,8 @@ on a PostgreSQL server (created for the run and dropped after it).
     await target.statuses(where)                # send records per status
 
 ``PostgresTarget.throwaway()`` starts the tests' own throwaway cluster instead
-(tests/postgres_cluster.py), so ``--postgres`` needs nothing but PostgreSQL's binaries.
+(tests/postgres_cluster.py), with PostgreSQL's default durability (fsync and synchronous
+commit on, unlike the tests), so ``--postgres`` needs nothing but PostgreSQL's binaries.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ class PostgresTarget:
     def throwaway(cls) -> PostgresTarget:
         from tests.postgres_cluster import start_cluster
 
-        cluster = start_cluster()
+        cluster = start_cluster(durable=True)  # fsync and synchronous commit, as served
         return cls(cluster.url("postgres"), cluster)
 
     def _url(self, name: str) -> str:

@@ -7,7 +7,8 @@ temporary folder and ``pg_ctl start`` on 127.0.0.1 at a free port, with its sock
 folder too. initdb refuses to run as root, so as root both run as the ``postgres`` system
 user (``runuser -u postgres --``); otherwise as the current user. Logins over TCP need the
 password (scram-sha-256), so the bot's URLs carry one and a wrong one is really refused.
-Durability is off (fsync, synchronous_commit): the data is thrown away at the end.
+Durability is off for the tests (fsync, synchronous_commit): the data is thrown away at the
+end; a benchmark asks for the defaults (``durable=True``).
 
 Creating a database takes 20-250 ms, so ``Databases`` makes them ahead, in a thread with an
 event loop of its own, while the tests run: ``take("empty")`` (as a new host hands over) or
@@ -40,7 +41,8 @@ import asyncpg
 USER = "runclub"
 PASSWORD = "test-password-not-secret"  # a throwaway cluster's
 REQUIRE_ENV = "REQUIRE_POSTGRES"
-SETTINGS = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+SETTINGS = "-c max_connections=200"
+FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"  # tests only
 
 
 class Unavailable(RuntimeError):
@@ -71,7 +73,10 @@ def free_port() -> int:
 class Cluster:
     """A running throwaway cluster: ``url(name)``, ``await create_database()``, ``stop()``."""
 
-    def __init__(self, bindir: Path, root: Path, port: int, as_user: tuple[str, ...]) -> None:
+    def __init__(
+        self, bindir: Path, root: Path, port: int, as_user: tuple[str, ...], durable: bool
+    ) -> None:
+        self.durable = durable
         self.bindir = bindir
         self.root = root
         self.port = port
@@ -91,7 +96,8 @@ class Cluster:
         )
 
     def start(self) -> None:
-        options = f"-h 127.0.0.1 -p {self.port} -k {self.root} {SETTINGS}"
+        settings = SETTINGS if self.durable else f"{SETTINGS} {FAST}"
+        options = f"-h 127.0.0.1 -p {self.port} -k {self.root} {settings}"
         done = self.run("pg_ctl", "-D", str(self.data), "-o", options, "-l",
                         str(self.root / "log"), "-w", "start")  # fmt: skip
         if done.returncode:
@@ -192,8 +198,9 @@ class Databases:
         self.loop.close()
 
 
-def start_cluster() -> Cluster:
-    """initdb and start a cluster, or raise Unavailable with the reason."""
+def start_cluster(*, durable: bool = False) -> Cluster:
+    """initdb and start a cluster, or raise Unavailable with the reason. ``durable``: keep
+    PostgreSQL's default durability (fsync, synchronous commit), as a benchmark should."""
     bindir = find_bindir()
     if bindir is None or not (bindir / "initdb").is_file():
         raise Unavailable(
@@ -218,7 +225,7 @@ def start_cluster() -> Cluster:
     if as_user:
         account = pwd.getpwnam("postgres")
         os.chown(pwfile, account.pw_uid, account.pw_gid)
-    cluster = Cluster(bindir, root, free_port(), as_user)
+    cluster = Cluster(bindir, root, free_port(), as_user, durable)
     done = cluster.run(
         "initdb", "-D", str(cluster.data), "-U", USER, f"--pwfile={pwfile}",
         "--auth-host=scram-sha-256", "--auth-local=trust", "--no-sync", "-E", "UTF8",
