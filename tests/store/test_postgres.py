@@ -107,6 +107,18 @@ async def test_a_database_that_cannot_be_used_at_start_is_one_line(postgres_clus
     assert PASSWORD not in message and "wrong-password" not in message
 
 
+async def test_a_read_only_server_and_a_user_who_cannot_create_tables_are_refused(postgres_url):
+    base, _, name = postgres_url.rpartition("/")
+    await rows(postgres_url, "CREATE ROLE guest LOGIN PASSWORD 'guest-password'")
+    guest = base.replace(f"runclub:{PASSWORD}", "guest:guest-password") + f"/{name}"
+    with pytest.raises(DatabaseUnusable, match=r"user lacks a permission the bot needs") as info:
+        await Store.open(guest)  # PostgreSQL 15: only the owner creates in schema public
+    assert "DATABASE_URL=postgresql://guest:***@" in str(info.value)
+    await rows(postgres_url, f"ALTER DATABASE {name} SET default_transaction_read_only = on")
+    with pytest.raises(DatabaseUnusable, match=r"the server is read-only \(a replica\?\)"):
+        await Store.open(postgres_url)
+
+
 async def due_members(store: Store, n: int) -> datetime:
     for uid in range(1, n + 1):
         await store.subscribe(

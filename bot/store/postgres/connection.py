@@ -82,7 +82,7 @@ class PostgresConnection:
         conn = cls(pool, url)
         try:
             if await conn.value("SHOW transaction_read_only") == "on":
-                raise describe(asyncpg.ReadOnlySQLTransactionError(), where)
+                raise describe(asyncpg.ReadOnlySQLTransactionError("read-only"), where)
             await migrate(conn, migrations.POSTGRES)
         except BaseException:
             await pool.close()
