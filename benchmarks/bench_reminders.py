@@ -2,6 +2,12 @@
 limit, and the time to find and claim due reminders among 100,000 subscriptions.
 
     .venv/bin/python benchmarks/bench_reminders.py [--members N] [--limit R] [--subs M]
+        [--postgres | --database-url postgresql://USER:PASSWORD@HOST/DB]
+
+SQLite files in a temporary folder by default. ``--database-url`` runs on PostgreSQL: the
+URL names any database on a server where its user may create databases; the benchmark makes
+fresh ones beside it and drops them at the end. ``--postgres`` does the same on a throwaway
+cluster of its own (the tests' one: PostgreSQL's binaries are all it needs).
 
 Part 1 starts the real bot (the one ``python -m bot run`` builds) against the offline Discord
 double, which enforces a global limit of R requests a second (Discord's is 50; the default
@@ -25,7 +31,6 @@ import gc
 import os
 import random
 import resource
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -37,10 +42,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._targets import PostgresTarget, SqliteTarget  # noqa: E402
 from bot.config import PROJECT_ROOT, Settings  # noqa: E402
 from bot.core.schedule import next_due  # noqa: E402
 from bot.store import Store  # noqa: E402
 from tests.double import TOKEN, DiscordDouble, point_discord_at  # noqa: E402
+
+Target = SqliteTarget | PostgresTarget
 
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 DUE = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)
@@ -52,9 +60,11 @@ async def bot_child(port: int, db: str, rate: float) -> None:
     from bot.runner import run
 
     point_discord_at("127.0.0.1", port)
+    url = db if db.startswith("postgres") else None
     settings = Settings(
         token=TOKEN,
-        database_path=Path(db),
+        database_path=Path(db if url is None else "unused.sqlite3"),
+        database_url=url,
         knowledge_dir=PROJECT_ROOT / "knowledge",
         log_level="WARNING",
         guild_ready_timeout_s=0.05,
@@ -70,39 +80,20 @@ async def bot_child(port: int, db: str, rate: float) -> None:
         await run(settings)
 
 
-async def part1(members: int, limit: float, pace: float, workdir: Path) -> dict[str, float]:
+async def part1(target: Target, members: int, limit: float, pace: float) -> dict[str, float]:
     double = DiscordDouble()
     await double.start()
-    db = workdir / "bench1.sqlite3"
-    store = await Store.open(db)
+    db = await target.fresh("part1")
     now = datetime.now(UTC)
     due = now - timedelta(seconds=30)  # due already: sent as soon as the bot is up
-    local = due.astimezone(UTC)
     rows = []
     for n in range(members):
         user = double.add_user(f"runner-{n}")
         channel = double.dm_channel(user)
-        rows.append(
-            (
-                user.id,
-                channel.id,
-                f"{local:%H:%M}",
-                "UTC",
-                ("stretches", "core", "both")[n % 3],
-                now.timestamp(),
-                now.timestamp(),
-                due.timestamp(),
-                str(local.date()),
-            )
-        )
-    async with store.connection.transaction() as tx:
-        await tx.executemany(
-            "INSERT INTO subscriptions (user_id, dm_channel_id, local_time, tz, routine, status,"
-            " created_at, updated_at, next_due_utc, next_local_date)"
-            " VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)",
-            rows,
-        )
-    await store.close()
+        routine = ("stretches", "core", "both")[n % 3]
+        minute = dtime(due.hour, due.minute)
+        rows.append((user.id, channel.id, minute, "UTC", routine, now, now, due, due.date()))
+    await target.seed(db, rows)
 
     paced = limit * pace
     double.global_limit = limit
@@ -145,9 +136,7 @@ async def part1(members: int, limit: float, pace: float, workdir: Path) -> dict[
         while t - times[j] >= 1.0:
             j += 1
         busiest = max(busiest, i - j + 1)
-    con = sqlite3.connect(db)
-    statuses = dict(con.execute("SELECT status, COUNT(*) FROM sends GROUP BY status").fetchall())
-    con.close()
+    statuses = await target.statuses(db)
     return {
         "members": members,
         "limit": limit,
@@ -165,10 +154,8 @@ async def part1(members: int, limit: float, pace: float, workdir: Path) -> dict[
     }
 
 
-async def part2(subs: int, due_now: int, workdir: Path) -> dict[str, dict[str, float]]:
-    path = workdir / "bench2.sqlite3"
-    store = await Store.open(path)
-    await store.close()
+async def part2(target: Target, subs: int, due_now: int) -> dict[str, dict[str, float]]:
+    path = await target.fresh("part2")
     rng = random.Random(7)
     rows = []
     for n in range(subs):
@@ -179,38 +166,12 @@ async def part2(subs: int, due_now: int, workdir: Path) -> dict[str, dict[str, f
             minute = rng.randrange(24 * 60)
             local = dtime(minute // 60, minute % 60)
             due, day = next_due(local, tz, DUE)
-        rows.append(
-            (
-                n + 1,
-                n + 1,
-                f"{local:%H:%M}",
-                tz,
-                "both",
-                START.timestamp(),
-                START.timestamp(),
-                due.timestamp(),
-                str(day),
-            )
-        )
-    con = sqlite3.connect(path)
-    con.executemany(
-        "INSERT INTO subscriptions (user_id, dm_channel_id, local_time, tz, routine, status,"
-        " created_at, updated_at, next_due_utc, next_local_date)"
-        " VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)",
-        rows,
-    )
-    con.commit()
-    con.close()
+        rows.append((n + 1, n + 1, local, tz, "both", START, START, due, day))
+    await target.seed(path, rows)
 
     async def claims(label: str, batch: int, minutes: int, drop_busy: bool) -> dict[str, float]:
-        copy = workdir / f"bench2-{label}.sqlite3"
-        src, dst = sqlite3.connect(path), sqlite3.connect(copy)
-        src.backup(dst)
-        if drop_busy:  # an ordinary day: the busy minute's 10,000 are not there
-            dst.execute("DELETE FROM subscriptions WHERE id <= ?", (due_now,))
-        dst.commit()
-        src.close()
-        dst.close()
+        # an ordinary day: the busy minute's 10,000 are not there
+        copy = await target.copy(path, label, drop_first=due_now if drop_busy else 0)
         s = await Store.open(copy)
         times, counts = [], []
         try:
@@ -258,33 +219,50 @@ async def main() -> int:
         "--pace", type=float, default=0.95, help="the bot's send rate as a share of the limit"
     )
     parser.add_argument("--part", choices=("1", "2", "both"), default="both")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--database-url", help="run on PostgreSQL, in databases made beside it")
+    where.add_argument("--postgres", action="store_true", help="on a throwaway PostgreSQL")
     args = parser.parse_args()
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        if args.part in ("1", "both"):
-            p1 = await part1(args.members, args.limit, args.pace, work)
-            print(
-                f"part 1: {p1['sent']:.0f} of {p1['members']:.0f} reminders sent through a "
-                f"global limit of {p1['limit']:.0f}/s (paced at {p1['paced_at']:.0f}/s) in "
-                f"{p1['seconds']:.1f} s: {p1['rate']:.1f}/s = {p1['ratio']:.1%} of the limit; "
-                f"busiest 1 s window {p1['busiest_window']:.0f} requests; "
-                f"429 responses: {p1['count_429']:.0f}; failed: {p1['failed']:.0f}; "
-                f"the bot's process used {p1['bot_cpu_ms_per_dm']:.2f} ms of CPU per DM"
-            )
-            ok = p1["ratio"] >= 0.9 and p1["count_429"] == 0
-        if args.part in ("2", "both"):
-            p2 = await part2(args.subs, min(10_000, args.subs), work)
-            print(f"part 2: claiming due reminders among {args.subs:,} subscriptions")
-            for label, r in p2.items():
-                print(
-                    f"  {label}: {r['claims']:.0f} claims of {r['per_claim']:.0f} on average; "
-                    f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, "
-                    f"max {r['max_ms']:.1f} ms (the first, cold: {r['first_ms']:.1f} ms)"
-                )
-            ok = ok and all(r["p99_ms"] <= 50 for k, r in p2.items() if "one claim" not in k)
+        target: Target = SqliteTarget(Path(tmp))
+        if args.postgres:
+            target = PostgresTarget.throwaway()
+        elif args.database_url:
+            target = PostgresTarget(args.database_url)
+        print(f"on {target.name}")
+        try:
+            ok = await run_parts(target, args)
+        finally:
+            await target.close()
     print("targets met" if ok else "TARGETS NOT MET")
     return 0 if ok else 1
+
+
+async def run_parts(target: Target, args: argparse.Namespace) -> bool:
+    ok = True
+    if args.part in ("1", "both"):
+        p1 = await part1(target, args.members, args.limit, args.pace)
+        print(
+            f"part 1: {p1['sent']:.0f} of {p1['members']:.0f} reminders sent through a "
+            f"global limit of {p1['limit']:.0f}/s (paced at {p1['paced_at']:.0f}/s) in "
+            f"{p1['seconds']:.1f} s: {p1['rate']:.1f}/s = {p1['ratio']:.1%} of the limit; "
+            f"busiest 1 s window {p1['busiest_window']:.0f} requests; "
+            f"429 responses: {p1['count_429']:.0f}; failed: {p1['failed']:.0f}; "
+            f"the bot's process used {p1['bot_cpu_ms_per_dm']:.2f} ms of CPU per DM"
+        )
+        ok = p1["ratio"] >= 0.9 and p1["count_429"] == 0
+    if args.part in ("2", "both"):
+        p2 = await part2(target, args.subs, min(10_000, args.subs))
+        print(f"part 2: claiming due reminders among {args.subs:,} subscriptions")
+        for label, r in p2.items():
+            print(
+                f"  {label}: {r['claims']:.0f} claims of {r['per_claim']:.0f} on average; "
+                f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, "
+                f"max {r['max_ms']:.1f} ms (the first, cold: {r['first_ms']:.1f} ms)"
+            )
+        ok = ok and all(r["p99_ms"] <= 50 for k, r in p2.items() if "one claim" not in k)
+    return ok
 
 
 if __name__ == "__main__":

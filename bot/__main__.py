@@ -1,4 +1,4 @@
-"""Command line: run, chat, ask, match, eval, check, sync.
+"""Command line: run, chat, ask, match, eval, check, sync, export, import.
 
 python -m bot run              Discord when DISCORD_TOKEN is set, else the local console
                                (on a terminal; with none, exit status 2)
@@ -9,6 +9,8 @@ python -m bot eval [--set FILE] [--mode ask|channel] [--show-misses]
                                score the matcher on every labelled question set
 python -m bot check            validate knowledge/ (exit 1 on error)
 python -m bot sync [--guild ID]  register the slash commands with Discord
+python -m bot export FILE      every table of the database as one JSON file
+python -m bot import FILE [--replace]  load such a file (into an empty database, or replace)
 """
 
 from __future__ import annotations
@@ -150,6 +152,18 @@ def cmd_sync(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(sync(settings, args.guild)) or 0
 
 
+def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.moving import export
+
+    return asyncio.run(export(settings, absolute(args.file)))
+
+
+def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.moving import import_
+
+    return asyncio.run(import_(settings, absolute(args.file), replace=args.replace))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command")
@@ -167,6 +181,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="validate knowledge/")
     sync = sub.add_parser("sync", help="register the slash commands with Discord")
     sync.add_argument("--guild", type=int, default=None, help="only this server (instant)")
+    export = sub.add_parser("export", help="write every table of the database to a JSON file")
+    export.add_argument("file")
+    load = sub.add_parser("import", help="load an export into the database")
+    load.add_argument("file")
+    load.add_argument(
+        "--replace", action="store_true", help="empty a database that holds data first"
+    )
     return parser
 
 
@@ -178,6 +199,8 @@ COMMANDS = {
     "eval": cmd_eval,
     "check": cmd_check,
     "sync": cmd_sync,
+    "export": cmd_export,
+    "import": cmd_import,
 }
 
 
@@ -189,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
-    protect_uncaught(settings.token)
+    protect_uncaught(*settings.secrets)
     return COMMANDS[args.command or "run"](settings, args)
 
 

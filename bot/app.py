@@ -120,7 +120,7 @@ class RunClubBot(commands.Bot):
     async def setup_hook(self) -> None:
         self.knowledge = load_knowledge(self.settings.knowledge_dir)
         self.matcher = Matcher(self.knowledge)
-        self.store = self._given_store or await Store.open(self.settings.database_path)
+        self.store = self._given_store or await Store.open(self.settings.database)
         self.store.on_fatal = self.stop_with_error
         self._watchdog = asyncio.create_task(self._watch_database(), name="database-watchdog")
         for name in EXTENSIONS:

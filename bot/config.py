@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dotenv
 
+from bot import database_url
 from bot.core.knowledge import DEFAULT_DIR
 
 # The folder that holds the bot package: the repository in a checkout (tests/, the labelled
@@ -89,6 +90,9 @@ def _shards(env: dict[str, str]) -> tuple[int | None, tuple[int, ...] | None]:
 class Settings:
     token: str | None = field(default=None, repr=False)
     database_path: Path = DEFAULT_DATABASE  # from_env makes it absolute
+    # postgresql://... (or postgres://, as Heroku sets it) selects PostgreSQL instead of the
+    # SQLite file at database_path; never shown unmasked (repr=False, database_url.masked)
+    database_url: str | None = field(default=None, repr=False)
     knowledge_dir: Path = DEFAULT_DIR
     log_level: str = "INFO"
     member_cooldown_s: float = 60.0
@@ -102,11 +106,28 @@ class Settings:
     http_timeout_s: float = 20.0  # a reminder DM request that takes longer is retried
     database_check_s: float = 5.0  # how often the bot checks its database file is still there
 
+    @property
+    def database(self) -> Path | str:
+        """What the store opens: the PostgreSQL URL when DATABASE_URL is set, else the file."""
+        return self.database_url or self.database_path
+
+    @property
+    def secrets(self) -> tuple[str | None, ...]:
+        """What the log redactor removes: the token and the database password."""
+        url = self.database_url
+        return (self.token, database_url.password(url) if url else None)
+
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         db = env.get("DATABASE_PATH", "").strip()
         kb = env.get("KNOWLEDGE_DIR", "").strip()
+        url = env.get("DATABASE_URL", "").strip() or None
+        if url is not None and not database_url.is_postgres(url):
+            raise ConfigError(
+                "DATABASE_URL must start with postgresql:// or postgres://, got "
+                f"{database_url.masked(url)!r}; leave it unset to use DATABASE_PATH (SQLite)"
+            )
         level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}")
@@ -114,6 +135,7 @@ class Settings:
         return cls(
             token=env.get("DISCORD_TOKEN", "").strip() or None,
             database_path=absolute(db or DEFAULT_DATABASE),
+            database_url=url,
             knowledge_dir=absolute(kb) if kb else DEFAULT_DIR,
             log_level=level,
             member_cooldown_s=_float(env, "MEMBER_COOLDOWN_SECONDS", cls.member_cooldown_s),

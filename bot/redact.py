@@ -88,18 +88,19 @@ def protect_handler(handler: logging.Handler, redactor: Redactor) -> None:
         handler.setFormatter(RedactingFormatter(handler.formatter, redactor))
 
 
-def protect_logging(token: str | None) -> Redactor:
-    """Redact everything the root logger's handlers write (call after they are set up)."""
-    redactor = Redactor([token])
+def protect_logging(*secrets: str | None) -> Redactor:
+    """Redact everything the root logger's handlers write (call after they are set up): the
+    given secrets (the token, the database password) and anything shaped like one."""
+    redactor = Redactor(secrets)
     for handler in logging.getLogger().handlers:
         protect_handler(handler, redactor)
     return redactor
 
 
-def protect_uncaught(token: str | None) -> Redactor:
+def protect_uncaught(*secrets: str | None) -> Redactor:
     """Redact the reports of uncaught and unraisable exceptions (the command line's job:
     these hooks are process-wide)."""
-    redactor = Redactor([token])
+    redactor = Redactor(secrets)
 
     def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         sys.stderr.write(redactor("".join(traceback.format_exception(kind, exc, tb))))

@@ -31,7 +31,7 @@ def _token(settings: Settings) -> str:
 
 def _setup_logging(settings: Settings) -> None:
     discord.utils.setup_logging(level=logging.getLevelName(settings.log_level))
-    protect_logging(settings.token)  # no token or Authorization header in any line
+    protect_logging(*settings.secrets)  # no token or Authorization header in any line
 
 
 async def run(settings: Settings) -> int:
@@ -52,7 +52,7 @@ async def _with_store(settings: Settings, work: Callable[[Store], Awaitable[int]
     """Open and check the database before anything talks to Discord, run ``work`` with it,
     close it. A database that cannot be used is one line (naming DATABASE_PATH) and exit 1."""
     try:
-        store = await Store.open(settings.database_path)
+        store = await Store.open(settings.database)
     except StoreError as exc:
         log.error("%s", exc)
         return 1

@@ -5,6 +5,7 @@ The functions tests call are in tests/helpers.py."""
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator, Callable, Iterator
 
 import discord
@@ -16,6 +17,8 @@ from bot.config import PROJECT_ROOT, Settings
 from bot.core.clock import FakeClock
 from tests.double import TOKEN, DiscordDouble
 from tests.helpers import START, start_bot, stop_bot
+from tests.postgres_cluster import REQUIRE_ENV, Cluster, Databases, start_cluster
+from tests.postgres_cluster import Unavailable as ClusterUnavailable
 
 GUARDED_LOGGERS = ("discord", "bot")
 
@@ -78,6 +81,43 @@ async def double(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DiscordDouble
     finally:
         await fake.close()
     assert not fake.internal_errors, f"the Discord double failed: {fake.internal_errors}"
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL cluster for the whole session (tests/postgres_cluster.py).
+    Skipped with the reason when it cannot be started, unless REQUIRE_POSTGRES=1: then the
+    tests that need it fail."""
+    try:
+        cluster = start_cluster()
+    except ClusterUnavailable as exc:
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(f"{REQUIRE_ENV}=1, but PostgreSQL cannot be started: {exc}")
+        pytest.skip(f"PostgreSQL cannot be started here ({exc}); {REQUIRE_ENV}=1 fails instead")
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_databases(postgres_cluster: Cluster) -> Iterator[Databases]:
+    """Fresh databases in that cluster, made ahead while the tests run."""
+    databases = Databases(postgres_cluster)
+    try:
+        yield databases
+    finally:
+        databases.close()
+
+
+@pytest.fixture
+def postgres_url(postgres_databases: Databases) -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL database (dropped after the test)."""
+    name, url = postgres_databases.take("empty")
+    try:
+        yield url
+    finally:
+        postgres_databases.drop(name)
 
 
 @pytest.fixture

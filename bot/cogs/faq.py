@@ -36,7 +36,7 @@ from bot.core.replies import (
     stretches_reply,
 )
 from bot.store import QuestionRecord
-from bot.store.faults import DatabaseUnusable, DiskFull, StoreError
+from bot.store.faults import DatabaseUnusable, RetryLater, StoreError
 from bot.ui.faq_items import DYNAMIC_ITEMS, browse_message, reply_message
 from bot.ui.forms import remind_me_button
 from bot.ui.render import persistent_view, reply_embed
@@ -224,7 +224,7 @@ class FAQ(commands.Cog):
             try:
                 await self.bot.store.log_questions(rows)
                 self._attempt_over(refused=False)
-            except (DiskFull, sqlite3.OperationalError) as exc:
+            except (RetryLater, sqlite3.OperationalError) as exc:
                 self._pending[:0] = rows  # kept, oldest first, with any asked meanwhile
                 self.question_log_failures += 1
                 self._attempt_over(refused=True)

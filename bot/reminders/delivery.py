@@ -37,7 +37,7 @@ from bot.core.clock import Clock
 from bot.reminders.errors import DMsClosed, RateLimited, Rejected, Transient, UnknownRecipient
 from bot.reminders.pacer import Pacer
 from bot.store import Claim, Store
-from bot.store.faults import DatabaseUnusable, DiskFull
+from bot.store.faults import DatabaseUnusable, RetryLater
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ class Delivery:
             await self.flush()
         except DatabaseUnusable:
             pass
-        except DiskFull as exc:
+        except RetryLater as exc:
             log.warning("reminder dispatcher: recording sends failed (%s); kept, will retry", exc)
         except Exception:
             log.exception("reminder dispatcher: recording sends failed; kept, will retry")

@@ -14,6 +14,11 @@ has reported it once; any other failure to claim is retried with a backoff that 
 to 5 minutes, with one traceback for the first failure and one line for each later one.
 A subscription whose row cannot be scheduled is quarantined by the store (paused with a
 reason); the others go out.
+
+Several processes on one PostgreSQL database: only the one that leads (``store.lead()``, a
+PostgreSQL advisory lock) claims and sends, so the send budget is shared; the others look
+again every ``STANDBY_CHECK_S``, and the one that takes over first retries the sends the old
+leader left unconfirmed. On SQLite every process leads.
 """
 
 from __future__ import annotations
@@ -27,12 +32,14 @@ from bot.core.clock import Clock
 from bot.reminders.delivery import RETRY_WINDOW_S, Delivery, Sender
 from bot.reminders.pacer import Pacer
 from bot.store import Claim, Store
-from bot.store.faults import DatabaseUnusable, DiskFull
+from bot.store.faults import DatabaseUnusable, RetryLater
 
 log = logging.getLogger(__name__)
 
 # Claiming failures back off from 5 s, doubling, to at most 5 minutes.
 CLAIM_BACKOFF_S = (5.0, 300.0)
+# A standby process tries to lead this often (a leader that died is replaced within 30 s).
+STANDBY_CHECK_S = 5.0
 # Outcomes are written when the last send in flight finishes, or once this many wait.
 FLUSH_AT = 100
 COUNTED = (
@@ -139,6 +146,8 @@ class Dispatcher:
             pass  # reported by the store; the next start finds these sends 'claimed'
         except Exception as exc:
             log.warning("reminder dispatcher: could not record the last sends: %s", exc)
+        with contextlib.suppress(Exception):
+            await self.store.resign()  # a standby takes over at its next look
 
     async def flush(self) -> None:
         """Write the outcomes of finished sends in one transaction (kept if that fails)."""
@@ -222,14 +231,18 @@ class Dispatcher:
                 claimed = 0
                 try:
                     self.store.check_file()
-                    if not recovered:
+                    # several processes on one PostgreSQL: one leads, the others stand by
+                    leading = await self.store.lead()
+                    recovered = recovered and leading  # a new leader takes over first
+                    if leading and not recovered:
                         await self.recover()
                         recovered = True
-                    claimed = await self.run_once()
+                    claimed = await self.run_once() if leading else 0
                     self._claim_failures = 0
                     if claimed >= self.batch:
                         continue
-                    nxt = await self.store.next_due_time()
+                    standby = self.clock.now() + timedelta(seconds=STANDBY_CHECK_S)
+                    nxt = await self.store.next_due_time() if leading else standby
                 except asyncio.CancelledError:
                     raise
                 except DatabaseUnusable as exc:
@@ -260,7 +273,7 @@ class Dispatcher:
         n = self._claim_failures
         first, cap = CLAIM_BACKOFF_S
         delay = min(cap, first * 2.0 ** (n - 1))
-        if isinstance(exc, DiskFull):
+        if isinstance(exc, RetryLater):  # a full disk, a lost database connection
             log.warning("reminder dispatcher: %s; claiming again in %.0f s", exc, delay)
         elif n == 1:
             log.exception("reminder dispatcher: claiming failed; trying again in %.0f s", delay)

@@ -2,8 +2,9 @@
 
 A thin facade over a backend's concerns (bot.store.interface): each method hands over to
 the concern that owns it (``store.channels``, ``store.questions``, ``store.subscriptions``,
-``store.claims``, ``store.notices``, ``store.streaks``, ``store.audit``), where the docstrings
-are. ``await Store.open(path)`` opens the SQLite backend.
+``store.claims``, ``store.notices``, ``store.streaks``, ``store.audit``, ``store.leadership``,
+``store.transfer``), where the docstrings are. ``await Store.open(path)`` opens the SQLite
+backend, ``await Store.open("postgresql://...")`` the PostgreSQL one.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.store import sqlite
+from bot import database_url
+from bot.store import sqlite, transfer
 from bot.store.faults import DatabaseUnusable
 from bot.store.interface import Backend, FatalHandler, FinishedSend
 from bot.store.model import (
@@ -27,7 +29,7 @@ from bot.store.model import (
 
 
 class Store:
-    """All reads and writes of the bot's database. Create with ``await Store.open(path)``."""
+    """All reads and writes of the bot's database. Create with ``await Store.open(where)``."""
 
     def __init__(self, backend: Backend) -> None:
         self.connection = backend.connection
@@ -38,14 +40,23 @@ class Store:
         self.notices = backend.notices
         self.streaks = backend.streaks
         self.audit = backend.audit
+        self.leadership = backend.leadership
+        self.transfer = backend.transfer
+        self.backend = backend.name
 
     @classmethod
-    async def open(cls, path: Path | str) -> Store:
-        """Open (creating if needed), check and migrate the SQLite database at ``path``.
+    async def open(cls, where: Path | str) -> Store:
+        """Open, check and migrate the database: PostgreSQL for a ``postgresql://`` (or
+        ``postgres://``) URL, else the SQLite file at that path (created if needed).
 
-        Raises DatabaseUnusable with one line naming DATABASE_PATH when it cannot be used.
+        Raises DatabaseUnusable with one line naming DATABASE_PATH, or DATABASE_URL with its
+        password masked, when it cannot be used.
         """
-        return cls(await sqlite.open_backend(path))
+        if isinstance(where, str) and database_url.is_postgres(where):
+            from bot.store import postgres  # asyncpg is loaded only for PostgreSQL
+
+            return cls(await postgres.open_backend(where))
+        return cls(await sqlite.open_backend(where))
 
     # -- the database -----------------------------------------------------------------------
 
@@ -62,6 +73,7 @@ class Store:
         self.connection.on_fatal = handler
 
     async def close(self) -> None:
+        await self.leadership.resign()
         await self.connection.close()
 
     def check_file(self) -> None:
@@ -219,6 +231,29 @@ class Store:
 
     async def streak(self, user_id: int, today: date) -> tuple[int, int]:
         return await self.streaks.streak(user_id, today)
+
+    # -- the dispatcher's leader, when several processes share the database ----------------
+
+    async def lead(self) -> bool:
+        return await self.leadership.lead()
+
+    async def resign(self) -> None:
+        await self.leadership.resign()
+
+    # -- moving house -----------------------------------------------------------------------
+
+    async def export_json(self) -> str:
+        """Every table as the JSON document of bot.store.transfer."""
+        version = await self.schema_version()
+        tables = await self.transfer.dump()
+        return transfer.document(tables, schema_version=version, backend=self.backend)
+
+    async def import_json(self, text: str, *, replace: bool = False) -> dict[str, int]:
+        """Load an export; refused (TransferError) if this database holds data, unless
+        ``replace``. Returns the rows loaded per table."""
+        tables = transfer.read_document(text, schema_version=await self.schema_version())
+        await self.transfer.load(tables, replace=replace)
+        return {table: len(rows) for table, rows in tables.items()}
 
     # -- audit ------------------------------------------------------------------------------
 

@@ -1,13 +1,13 @@
 """The store's one interface: what a backend provides, concern by concern.
 
-A backend (bot.store.sqlite; PostgreSQL next) implements each protocol in its own module and
+A backend (bot.store.sqlite, bot.store.postgres) implements each protocol in its own module and
 bundles them in a ``Backend``; the Store facade (bot.store.facade) composes them. mypy checks
 that a backend's classes match these protocols where it builds its Backend.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
@@ -18,6 +18,8 @@ from bot.store.model import Claim, ClaimResult, Gap, QuestionRecord, Stats, Subs
 FatalHandler = Callable[[StoreError], None]
 # (send_id, status, at, detail, message_id), as the dispatcher batches them
 FinishedSend = tuple[int, str, datetime, str | None, int | None]
+# a table's rows as plain Python values, in bot.store.transfer.TABLES' column order
+TableRows = list[tuple[Any, ...]]
 
 
 class Connection(Protocol):
@@ -106,6 +108,21 @@ class Audit(Protocol):
     async def forget_member(self, user_id: int) -> dict[str, int]: ...
 
 
+class Leadership(Protocol):
+    """Which process sends the reminders when several share the database: one leads, the
+    others stand by, so the global send budget is shared (bot.store.postgres.leader)."""
+
+    async def lead(self) -> bool: ...
+    async def resign(self) -> None: ...
+
+
+class Transfer(Protocol):
+    """Every table at once, as plain values (bot.store.transfer): export and import."""
+
+    async def dump(self) -> dict[str, TableRows]: ...
+    async def load(self, tables: Mapping[str, TableRows], *, replace: bool) -> None: ...
+
+
 @dataclass(frozen=True)
 class Backend:
     """One opened database and its concerns, all sharing that database's connection."""
@@ -118,3 +135,6 @@ class Backend:
     notices: Notices
     streaks: Streaks
     audit: Audit
+    leadership: Leadership
+    transfer: Transfer
+    name: str  # "sqlite" or "postgres"

@@ -1,5 +1,9 @@
 """The schema as numbered SQL files, one folder per backend: ``<backend>/NNNN_name.sql``.
 
+Both backends keep the same numbers: schema version N means the same tables and columns on
+SQLite and on PostgreSQL (each in its own types), so a change lands as file N in both
+folders, and an export names one schema version whichever backend wrote it.
+
 File N brings a database to schema version N, in one transaction with the version bump, so
 a failed one leaves the database as it was. Never edit a released file; add the next one. A
 database whose version is above the last file was written by a newer release and is refused.
@@ -45,3 +49,4 @@ def load_folder(folder: Traversable) -> tuple[str, ...]:
 
 
 SQLITE: tuple[str, ...] = load("sqlite")
+POSTGRES: tuple[str, ...] = load("postgres")

@@ -12,10 +12,12 @@ from bot.store.sqlite.audit import SqliteAudit
 from bot.store.sqlite.channels import SqliteChannels
 from bot.store.sqlite.claims import SqliteClaims
 from bot.store.sqlite.connection import SqliteConnection
+from bot.store.sqlite.leader import SqliteLeadership
 from bot.store.sqlite.notices import SqliteNotices
 from bot.store.sqlite.questions import SqliteQuestions
 from bot.store.sqlite.streaks import SqliteStreaks
 from bot.store.sqlite.subscriptions import SqliteSubscriptions
+from bot.store.sqlite.transfer import SqliteTransfer
 
 
 async def open_backend(path: Path | str) -> Backend:
@@ -30,4 +32,7 @@ async def open_backend(path: Path | str) -> Backend:
         notices=SqliteNotices(conn),
         streaks=SqliteStreaks(conn),
         audit=SqliteAudit(conn),
+        leadership=SqliteLeadership(conn),
+        transfer=SqliteTransfer(conn),
+        name="sqlite",
     )

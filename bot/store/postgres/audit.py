@@ -1,0 +1,49 @@
+"""Problems in the stored data, and forgetting a member across every concern (/forgetme)."""
+
+from __future__ import annotations
+
+from bot.store.postgres.connection import PostgresConnection, rowcount
+
+# each counts rows that break a rule the code keeps; the message says which (PostgreSQL
+# enforces the foreign keys and checks itself, so there is no foreign-key or integrity pass)
+RULES = (
+    (
+        "SELECT COUNT(*) FROM subscriptions WHERE status = 'paused' AND pause_reason IS NULL",
+        "paused subscriptions without a reason",
+    ),
+    (
+        "SELECT COUNT(*) FROM subscriptions WHERE status = 'active' AND pause_reason IS NOT NULL",
+        "active subscriptions with a pause reason",
+    ),
+    (
+        "SELECT COUNT(*) FROM sends s LEFT JOIN subscriptions b ON b.id = s.subscription_id"
+        " WHERE b.id IS NULL OR b.user_id != s.user_id",
+        "send records without their subscription",
+    ),
+)
+# a member's rows, table by table; sends before their subscription, so the count includes
+# the ones its cascade would take
+MEMBER_TABLES = ("questions", "feedback", "sends", "notices", "routine_log", "subscriptions")
+
+
+class PostgresAudit:
+    def __init__(self, conn: PostgresConnection) -> None:
+        self._conn = conn
+
+    async def check_consistency(self) -> list[str]:
+        """Problems in the stored data (empty when all is well): used by tests and `check`."""
+        problems: list[str] = []
+        for sql, what in RULES:
+            n = await self._conn.value(sql)
+            if n:
+                problems.append(f"{n} {what}")
+        return problems
+
+    async def forget_member(self, user_id: int) -> dict[str, int]:
+        """Delete everything stored about one member; returns how many rows went per table."""
+        out: dict[str, int] = {}
+        async with self._conn.transaction() as db:
+            for table in MEMBER_TABLES:
+                done = await db.execute(f"DELETE FROM {table} WHERE user_id = $1", user_id)
+                out[table] = rowcount(done)
+        return out
