@@ -141,7 +141,8 @@ class Admin(commands.Cog):
     async def gaps(self, interaction: discord.Interaction[RunClubBot]) -> None:
         await self._flush_questions()
         since = self.bot.clock.now() - WINDOW
-        rows = await self.bot.store.gaps(since=since, limit=15)
+        assert interaction.guild_id is not None  # ServerGroup: servers only
+        rows = await self.bot.store.gaps(guild_id=interaction.guild_id, since=since, limit=15)
         if rows:
             body = "\n".join(
                 f"{n}. **{count}×** {quote(question, 200)} (last <t:{int(last_at.timestamp())}:R>)"
@@ -155,7 +156,10 @@ class Admin(commands.Cog):
     @app_commands.checks.has_permissions(manage_guild=True)
     async def stats(self, interaction: discord.Interaction[RunClubBot]) -> None:
         await self._flush_questions()
-        s = await self.bot.store.stats(since=self.bot.clock.now() - WINDOW)
+        assert interaction.guild_id is not None  # ServerGroup: servers only
+        s = await self.bot.store.stats(
+            guild_id=interaction.guild_id, since=self.bot.clock.now() - WINDOW
+        )
         votes = s.helpful + s.not_helpful
         rate = f"{100 * s.helpful / votes:.0f}% of {votes} ratings" if votes else "no ratings yet"
         titles = {e.id: e.title for e in self.bot.knowledge.entries.values()}

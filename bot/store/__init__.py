@@ -8,9 +8,10 @@
     migrations/    the schema as numbered .sql files, one folder per backend
     sqlite/        the SQLite backend: connection, migration runner, one module per concern
 
-Holds the answer channels per guild, asked questions (for gaps and stats), answer feedback,
-reminder subscriptions, the per-day send records, notices waiting for a member, and the
-Done / Skip presses behind a streak. Every method takes and returns timezone-aware datetimes.
+Holds the answer channels per guild, asked questions (for gaps and stats) and answer feedback,
+each with its server, the phrasings each server's admins taught, reminder subscriptions, the
+per-day send records, notices waiting for a member, and the Done / Skip presses behind a
+streak. Every method takes and returns timezone-aware datetimes.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from bot.store.model import (
     Claim,
     ClaimResult,
     Gap,
+    LearnedPhrasing,
     Quarantined,
     QuestionRecord,
     RoutineAction,
@@ -29,6 +31,7 @@ from bot.store.model import (
     Stats,
     Subscription,
     SubscriptionStatus,
+    Vote,
     normalise_question,
     reminder_nonce,
 )
@@ -44,6 +47,7 @@ __all__ = [
     "DatabaseUnusable",
     "DiskFull",
     "Gap",
+    "LearnedPhrasing",
     "Quarantined",
     "QuestionRecord",
     "RoutineAction",
@@ -53,6 +57,7 @@ __all__ = [
     "StoreError",
     "Subscription",
     "SubscriptionStatus",
+    "Vote",
     "normalise_question",
     "reminder_nonce",
 ]
