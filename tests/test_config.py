@@ -16,6 +16,7 @@ def test_defaults_need_nothing_but_can_run_without_a_token() -> None:
     assert settings.database_path == PROJECT_ROOT / "data" / "bot.sqlite3"
     assert settings.knowledge_dir == PROJECT_ROOT / "knowledge"
     assert settings.reminder_grace_s == 7200
+    assert settings.direct_asks_per_minute == 6
 
 
 def test_values_are_read_and_relative_paths_are_relative_to_the_project(tmp_path: Path) -> None:
@@ -27,6 +28,7 @@ def test_values_are_read_and_relative_paths_are_relative_to_the_project(tmp_path
             "LOG_LEVEL": "debug",
             "MEMBER_COOLDOWN_SECONDS": "5",
             "REMINDER_GRACE_MINUTES": "30",
+            "DIRECT_ASKS_PER_MINUTE": "3",
         }
     )
     assert settings.token == "abc.def"
@@ -35,6 +37,7 @@ def test_values_are_read_and_relative_paths_are_relative_to_the_project(tmp_path
     assert settings.log_level == "DEBUG"
     assert settings.member_cooldown_s == 5
     assert settings.reminder_grace_s == 1800
+    assert settings.direct_asks_per_minute == 3
 
 
 def test_the_token_never_shows_in_the_settings_repr() -> None:
@@ -46,6 +49,7 @@ def test_the_token_never_shows_in_the_settings_repr() -> None:
     [
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR"),
         ({"CHANNEL_COOLDOWN_SECONDS": "ten"}, "CHANNEL_COOLDOWN_SECONDS must be a number"),
+        ({"DIRECT_ASKS_PER_MINUTE": "-1"}, "DIRECT_ASKS_PER_MINUTE must be a whole number"),
     ],
 )
 def test_bad_values_say_what_is_accepted(env, message) -> None:
