@@ -25,7 +25,7 @@ from bot.core.knowledge import Knowledge, load_knowledge
 from bot.core.matching import Matcher
 from bot.store import Store
 from bot.store.faults import DatabaseUnusable, StoreError
-from bot.ui.respond import report_failure, tell
+from bot.ui.respond import PERMISSION_TEXT, report_failure, tell
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,6 @@ EXTENSIONS = ("bot.cogs.faq", "bot.cogs.admin", "bot.cogs.reminders")
 # (a name it stops using only shortens the wait for them before the bot closes)
 HANDLER_TASKS = ("CommandTree-invoker", "discord-ui-", "discord.py: on_")
 HANDLERS_WAIT_S = 5.0
-PERMISSION_TEXT = "You need the **Manage Server** permission to use this command."
 
 
 def intents(*, message_content: bool = True) -> discord.Intents:
@@ -63,14 +62,17 @@ class RunClubTree(app_commands.CommandTree):
             await report_failure(interaction, f"/{_command_name(interaction)}", error)
             return
         # a check that failed is the member's situation, not a bug
-        if isinstance(error, app_commands.NoPrivateMessage):
-            text = "This command only works in a server."
-        elif isinstance(error, app_commands.MissingPermissions):
-            text = PERMISSION_TEXT
-        else:
-            text = str(error) or "You can't use this command here."
         log.info("refused /%s to %s: %s", _command_name(interaction), interaction.user, error)
-        await tell(interaction, text)
+        await tell(interaction, refusal_text(error))
+
+
+def refusal_text(error: app_commands.CheckFailure) -> str:
+    """What a member is told when a command's check refuses them (here and in the console)."""
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command only works in a server."
+    if isinstance(error, app_commands.MissingPermissions):
+        return PERMISSION_TEXT
+    return str(error) or "You can't use this command here."
 
 
 def _command_name(interaction: discord.Interaction) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
@@ -24,15 +23,15 @@ from bot.core.matching import Matcher
 from bot.ui.reminder_buttons import SUBSCRIPTIONS_CHANGED
 from bot.ui.render import info_embed
 from bot.ui.respond import respond
+from bot.ui.teach import DYNAMIC_ITEMS, WINDOW, gaps_message
 from bot.ui.text import fit, quote
 
 if TYPE_CHECKING:
-    from bot.cogs.faq import FAQ
+    from bot.cogs.faq.cog import FAQ
 
 log = logging.getLogger(__name__)
 
 MANAGE_SERVER = discord.Permissions(manage_guild=True)
-WINDOW = timedelta(days=30)
 REFUSED = "Reload refused: the running knowledge is kept"
 
 
@@ -136,21 +135,13 @@ class Admin(commands.Cog):
 
     # -- /faqadmin --------------------------------------------------------------------------------
 
-    @faqadmin.command(name="gaps", description="The most-asked questions the guide did not answer")
+    @faqadmin.command(name="gaps", description="Unanswered questions, and teach me their answers")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def gaps(self, interaction: discord.Interaction[RunClubBot]) -> None:
         await self._flush_questions()
-        since = self.bot.clock.now() - WINDOW
         assert interaction.guild_id is not None  # ServerGroup: servers only
-        rows = await self.bot.store.gaps(guild_id=interaction.guild_id, since=since, limit=15)
-        if rows:
-            body = "\n".join(
-                f"{n}. **{count}×** {quote(question, 200)} (last <t:{int(last_at.timestamp())}:R>)"
-                for n, (question, count, last_at) in enumerate(rows, 1)
-            )
-        else:
-            body = "No unanswered questions in the last 30 days."
-        await respond(interaction, embed=info_embed("Unanswered questions, last 30 days", body))
+        embed, view = await gaps_message(self.bot, interaction.guild_id)
+        await respond(interaction, embed=embed, view=view)
 
     @faqadmin.command(name="stats", description="Questions answered, helpful rate, top entries")
     @app_commands.checks.has_permissions(manage_guild=True)
@@ -170,7 +161,8 @@ class Admin(commands.Cog):
         embed = info_embed(
             "FAQ statistics, last 30 days",
             f"**Questions asked:** {s.questions}\n**Answered directly:** {s.answered}\n"
-            f"**Helpful:** {rate}",
+            f"**Helpful:** {rate}\n**Learned phrasings:** {s.learned_phrasings} taught here, "
+            f"{s.answered_learned} questions answered through them",
         )
         embed.add_field(name="Most answered", value=top or "Nothing yet.", inline=False)
         await respond(interaction, embed=fit(embed))
@@ -212,7 +204,7 @@ class Admin(commands.Cog):
         await self._flush_questions()
         counts = await self.bot.store.forget_member(interaction.user.id)
         if (faq := self._faq()) is not None:
-            faq.cooldowns.forget_member(interaction.user.id)
+            faq.forget_member(interaction.user.id)
         self.bot.dispatch(SUBSCRIPTIONS_CHANGED)  # the next due time may have been this member's
         total = sum(counts.values())
         text = (
@@ -225,4 +217,5 @@ class Admin(commands.Cog):
 
 
 async def setup(bot: RunClubBot) -> None:
+    bot.add_dynamic_items(*DYNAMIC_ITEMS)
     await bot.add_cog(Admin(bot))
