@@ -1,4 +1,4 @@
-"""Command line: run, chat, ask, match, eval, check, sync.
+"""Command line: run, chat, ask, match, eval, check, sync, export-phrasings.
 
 python -m bot run              Discord when DISCORD_TOKEN is set, else the local console
 python -m bot chat             the local console
@@ -7,7 +7,12 @@ python -m bot match --jsonl [--mode ask|channel]   one JSON decision per stdin l
 python -m bot eval [--set FILE] [--mode ask|channel] [--show-misses]
                                score the matcher on every labelled question set
 python -m bot check            validate knowledge/ (exit 1 on error)
-python -m bot sync [--guild ID]  register the slash commands with Discord
+python -m bot sync [--guild ID [--clear]]
+                               register the slash commands with Discord (--clear: remove
+                               a server's copies, after a global sync)
+python -m bot export-phrasings [FILE]
+                               the phrasings admins taught, as YAML to review into
+                               knowledge/faq.yaml (stdout without FILE)
 """
 
 from __future__ import annotations
@@ -119,9 +124,18 @@ def cmd_sync(settings: Settings, args: argparse.Namespace) -> int:
     if not settings.token:
         print("DISCORD_TOKEN is not set: sync registers the slash commands with Discord.")
         return 2
+    if args.clear and args.guild is None:
+        print("--clear removes one server's copies of the commands: give it with --guild ID.")
+        return 2
     from bot.runner import sync
 
-    return asyncio.run(sync(settings, args.guild)) or 0
+    return asyncio.run(sync(settings, args.guild, clear=args.clear)) or 0
+
+
+def cmd_export_phrasings(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.phrasings import export_phrasings
+
+    return export_phrasings(settings, _knowledge(settings), args.file)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -141,6 +155,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="validate knowledge/")
     sync = sub.add_parser("sync", help="register the slash commands with Discord")
     sync.add_argument("--guild", type=int, default=None, help="only this server (instant)")
+    sync.add_argument(
+        "--clear",
+        action="store_true",
+        help="remove the server's copies of the commands (after a global sync)",
+    )
+    export = sub.add_parser(
+        "export-phrasings", help="the learned phrasings as YAML, to review into knowledge/"
+    )
+    export.add_argument("file", nargs="?", type=Path, default=None, help="default: stdout")
     return parser
 
 
@@ -152,6 +175,7 @@ COMMANDS = {
     "eval": cmd_eval,
     "check": cmd_check,
     "sync": cmd_sync,
+    "export-phrasings": cmd_export_phrasings,
 }
 
 

@@ -260,12 +260,12 @@ class FAQ(commands.Cog):
 
 def _not_a_member(message: discord.Message, me: discord.ClientUser | None) -> str:
     """Why a message is not a member talking (empty when it is)."""
+    if me is not None and message.author.id == me.id:
+        return "my own"
     if message.author.bot:
         return "from a bot"
     if message.webhook_id is not None:
         return "from a webhook"
-    if me is not None and message.author.id == me.id:
-        return "my own"
     if message.type not in MEMBER_MESSAGES:
         return f"a system message ({message.type.name})"
     return ""
