@@ -1,7 +1,8 @@
 """Command line: run, chat, ask, match, eval, check, sync, export-phrasings.
 
 python -m bot run              Discord when DISCORD_TOKEN is set, else the local console
-python -m bot chat             the local console
+python -m bot chat [--database FILE]
+                               the local console: the bot offline, as a local admin
 python -m bot ask "QUESTION"   print the reply the bot would post
 python -m bot match --jsonl [--mode ask|channel]   one JSON decision per stdin line
 python -m bot eval [--set FILE] [--mode ask|channel] [--show-misses]
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -92,22 +94,13 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_chat(settings: Settings, _: argparse.Namespace) -> int:
-    from bot.console import CONSOLE_HELP, Console
+def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.console import console_database
+    from bot.console.repl import run_console
 
-    console = Console(_knowledge(settings))
-    print("Run club bot, local console. No Discord connection: set DISCORD_TOKEN for that.")
-    print(CONSOLE_HELP)
-    while True:
-        try:
-            line = input("you> ")
-        except (EOFError, KeyboardInterrupt):
-            print()
-            return 0
-        if line.strip() in ("/quit", "/exit"):
-            return 0
-        for block in console.handle(line):
-            print(f"bot> {block}\n")
+    _knowledge(settings)  # fail fast with a readable message
+    database = getattr(args, "database", None) or console_database(settings)
+    return asyncio.run(run_console(dataclasses.replace(settings, database_path=database)))
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
@@ -142,7 +135,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="connect to Discord (or the local console without a token)")
-    sub.add_parser("chat", help="the local console")
+    chat = sub.add_parser("chat", help="the local console")
+    chat.add_argument(
+        "--database",
+        type=Path,
+        default=None,
+        help="its SQLite file (default: console.sqlite3 beside DATABASE_PATH)",
+    )
     ask = sub.add_parser("ask", help="print the reply to one question")
     ask.add_argument("question", nargs="+")
     match = sub.add_parser("match", help="decisions for questions on stdin")

@@ -128,6 +128,11 @@ class RunClubBot(commands.Bot):
             len(self.extensions),
         )
 
+    async def open_offline(self) -> None:
+        """Everything ``login`` prepares, without Discord: knowledge, the store, the cogs.
+        The local console runs the bot so (inside ``async with bot``)."""
+        await self.setup_hook()
+
     async def on_message(self, message: discord.Message, /) -> None:
         """The bot has no prefix commands; the cogs listen to messages themselves."""
 
@@ -142,7 +147,7 @@ class RunClubBot(commands.Bot):
         log.error("%s Stopping the bot.", error)
         self._stopping = asyncio.get_running_loop().create_task(self.close(), name="fatal-stop")
 
-    async def _handlers_done(self) -> None:
+    async def handlers_done(self) -> None:
         """Let the handlers running now answer their member (with an error, say) and finish
         with the store, which closes after them."""
         me = asyncio.current_task()
@@ -163,7 +168,7 @@ class RunClubBot(commands.Bot):
 
     async def close(self) -> None:
         try:
-            await self._handlers_done()
+            await self.handlers_done()
             await super().close()
         finally:
             if self._watchdog is not None and self._watchdog is not asyncio.current_task():
