@@ -70,6 +70,7 @@ async def test_config_channels_add_list_remove(running_bot, double, clock):
         ("config", "channels", "remove"),
         ("config", "channels", "list"),
         ("faqadmin", None, "gaps"),
+        ("faqadmin", None, "learned"),
         ("faqadmin", None, "stats"),
         ("faqadmin", None, "reload"),
     ],

@@ -163,3 +163,22 @@ async def test_a_taught_question_asked_again_is_silent_in_a_quiet_channel(runnin
     mark = double.mark()
     await double.send_message("general", double.member, TRAPS)
     await assert_silent(double, mark)
+
+
+async def test_learned_lists_what_this_server_taught_and_forgets_one(running_bot, double):
+    k = running_bot.knowledge
+    await not_covered(double, TRAPS)
+    await teach(double, "traps", "treat-rest")
+    listed = await double.slash("faqadmin", user=double.admin, subcommand="learned")
+    msg = await listed.reply()
+    assert TRAPS_NORMALISED in msg["embeds"][0]["description"]
+    assert k.entries["treat-rest"].title in msg["embeds"][0]["description"]
+    (menu,) = components(msg)
+    refused = await double.select(msg, "faq:unlearn", [menu["options"][0]["value"]], double.member)
+    assert (await refused.response())["data"]["content"] == PERMISSION_TEXT
+    forgot = await double.select(msg, "faq:unlearn", [menu["options"][0]["value"]], double.admin)
+    assert (await forgot.response())["type"] == UPDATE_MESSAGE
+    assert "Forgotten" in double.messages[msg["_id"]]["embeds"][0]["description"]
+    assert await running_bot.store.learned_phrasings(double.guild.id) == []
+    await not_covered(double, TRAPS)  # answered as before it was taught
+    assert "traps" in (await open_gaps(double))[0]["embeds"][0]["description"]

@@ -1,10 +1,11 @@
 """Server admin commands and /forgetme.
 
-/config channels add|remove|list chooses where the bot answers by itself; /faqadmin gaps,
-stats and reload show what the guide lacks and swap in an edited knowledge/. All of them
-need Manage Server, both as Discord's default permission and checked here (discord.py's
-has_permissions), and work in servers only. /forgetme lets any member delete everything the
-bot stores about them.
+/config channels add|remove|list chooses where the bot answers by itself. /faqadmin gaps
+shows this server's unanswered questions and teaches the bot their answers, learned lists
+(and forgets) what it was taught here, stats gives this server's figures, and reload swaps in
+an edited knowledge/. All of them need Manage Server, both as Discord's default permission
+and checked here (discord.py's has_permissions), and work in servers only. /forgetme lets any
+member delete everything the bot stores about them, in every server.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from bot.core.matching import Matcher
 from bot.ui.reminder_buttons import SUBSCRIPTIONS_CHANGED
 from bot.ui.render import info_embed
 from bot.ui.respond import respond
-from bot.ui.teach import DYNAMIC_ITEMS, WINDOW, gaps_message
+from bot.ui.teach import DYNAMIC_ITEMS, WINDOW, gaps_message, learned_message
 from bot.ui.text import fit, quote
 
 if TYPE_CHECKING:
@@ -141,6 +142,13 @@ class Admin(commands.Cog):
         await self._flush_questions()
         assert interaction.guild_id is not None  # ServerGroup: servers only
         embed, view = await gaps_message(self.bot, interaction.guild_id)
+        await respond(interaction, embed=embed, view=view)
+
+    @faqadmin.command(name="learned", description="What I was taught here; forget a phrasing")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def learned(self, interaction: discord.Interaction[RunClubBot]) -> None:
+        assert interaction.guild_id is not None  # ServerGroup: servers only
+        embed, view = await learned_message(self.bot, interaction.guild_id)
         await respond(interaction, embed=embed, view=view)
 
     @faqadmin.command(name="stats", description="Questions answered, helpful rate, top entries")

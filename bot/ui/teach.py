@@ -1,5 +1,6 @@
 """/faqadmin gaps and the admin's learning loop: a server's unanswered questions, each one a
-pick in a menu, then a menu of FAQ entries to teach "this is entry X".
+pick in a menu, then a menu of FAQ entries to teach "this is entry X"; /faqadmin learned
+lists what the server taught, with a menu to forget a phrasing taught by mistake.
 
 Teaching stores the question as a learned phrasing of that entry for that server (the store's
 Learning concern) and fires the bot event ``learned_changed`` (with the guild id), on which the
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 LEARNED_CHANGED = "learned_changed"
 WINDOW = timedelta(days=30)
 GAPS_SHOWN = 10
+LEARNED_SHOWN = 25  # a menu's options
 ENTRIES_PER_PAGE = 24  # a select holds 25 options: the last is "More entries…"
 MORE = "more"
 GAPS_TITLE = "Unanswered questions, last 30 days"
@@ -236,4 +238,72 @@ class TeachSelect(
         )
 
 
-DYNAMIC_ITEMS: tuple[type[DynamicItem[Any]], ...] = (GapSelect, TeachSelect)
+async def learned_message(
+    bot: RunClubBot, guild_id: int, note: str = ""
+) -> tuple[discord.Embed, discord.ui.View | None]:
+    """The phrasings a server taught, newest first, with the menu that forgets one."""
+    phrasings = list(reversed(await bot.store.learned_phrasings(guild_id)))[:LEARNED_SHOWN]
+    titles = {e.id: e.title for e in bot.knowledge.entries.values()}
+    lines = [note] if note else []
+    lines += [
+        f"{n}. {quote(p.phrasing, 100)} → **{quote(titles.get(p.entry, p.entry), 80)}**"
+        for n, p in enumerate(phrasings, 1)
+    ]
+    if not phrasings:
+        lines.append("Nothing yet. Teach me from /faqadmin gaps.")
+    view = None
+    if phrasings:
+        options = [
+            discord.SelectOption(
+                label=_label(f"{n}. {p.phrasing}", OPTION_LABEL_MAX),
+                value=str(p.id),
+                description=cut(titles.get(p.entry, p.entry), OPTION_DESCRIPTION_MAX),
+            )
+            for n, p in enumerate(phrasings, 1)
+        ]
+        menu: discord.ui.Select[discord.ui.View] = discord.ui.Select(
+            custom_id="faq:unlearn", placeholder="Forget one of these", options=options
+        )
+        view = persistent_view(UnlearnSelect(menu))
+    return info_embed("What I was taught in this server", "\n".join(lines)), view
+
+
+class UnlearnSelect(DynamicItem[discord.ui.Select[discord.ui.View]], template=r"faq:unlearn"):
+    """The server's learned phrasings: picking one forgets it."""
+
+    def __init__(self, select: discord.ui.Select[discord.ui.View] | None = None) -> None:
+        super().__init__(select or discord.ui.Select(custom_id="faq:unlearn", options=[]))
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> UnlearnSelect:
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await guarded(interaction, "learned menu", lambda: self._forget(interaction))
+
+    async def _forget(self, interaction: discord.Interaction[RunClubBot]) -> None:
+        if not _is_admin(interaction):
+            await respond(interaction, PERMISSION_TEXT)
+            return
+        assert interaction.guild_id is not None
+        bot, guild_id = interaction.client, interaction.guild_id
+        picked = self.item.values[0] if self.item.values else ""
+        forgot = picked.isdigit() and await bot.store.unlearn(
+            guild_id=guild_id, phrasing_id=int(picked)
+        )
+        if forgot:
+            bot.dispatch(LEARNED_CHANGED, guild_id)
+            note = "Forgotten: the question is back in /faqadmin gaps if members ask it again.\n"
+        else:
+            note = "That phrasing was already forgotten.\n"
+        embed, view = await learned_message(bot, guild_id, note)
+        await interaction.response.edit_message(embed=embed, view=view)
+
+
+DYNAMIC_ITEMS: tuple[type[DynamicItem[Any]], ...] = (GapSelect, TeachSelect, UnlearnSelect)
