@@ -18,7 +18,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import RunClubBot
+from bot.app import RunClubBot, settle_heap
 from bot.core.knowledge import KnowledgeError, load_knowledge, removals
 from bot.core.matching import Matcher
 from bot.ui.reminder_buttons import SUBSCRIPTIONS_CHANGED
@@ -201,6 +201,7 @@ class Admin(commands.Cog):
             await respond(interaction, embed=info_embed(REFUSED, body))
             return
         self.bot.knowledge, self.bot.matcher = knowledge, matcher
+        settle_heap()
         log.info("knowledge reloaded from %s: %d entries", source, len(knowledge.entries))
         entries, exercises = len(knowledge.entries), len(knowledge.exercises)
         await respond(interaction, f"Reloaded: {entries} FAQ entries, {exercises} exercises.")
