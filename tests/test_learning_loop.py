@@ -182,3 +182,12 @@ async def test_learned_lists_what_this_server_taught_and_forgets_one(running_bot
     assert await running_bot.store.learned_phrasings(double.guild.id) == []
     await not_covered(double, TRAPS)  # answered as before it was taught
     assert "traps" in (await open_gaps(double))[0]["embeds"][0]["description"]
+
+
+async def test_a_learned_phrasing_survives_a_reload_of_the_knowledge(running_bot, double):
+    await not_covered(double, TRAPS)
+    await teach(double, "traps", "treat-rest")
+    reloaded = await double.slash("faqadmin", user=double.admin, subcommand="reload")
+    assert "Reloaded" in (await reloaded.reply())["content"]
+    reply = await double.wait_for_reply(await ask_by_mention(double, TRAPS_AGAIN))
+    assert reply["embeds"][0]["title"] == running_bot.knowledge.entries["treat-rest"].title
