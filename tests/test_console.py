@@ -213,12 +213,19 @@ def test_ask_prints_the_reply_with_the_disclaimer() -> None:
     assert knowledge.disclaimer in proc.stdout
 
 
-def test_run_without_a_token_opens_the_console_on_its_own_database(tmp_path) -> None:
+def test_chat_runs_the_console_on_its_own_database(tmp_path) -> None:
     env = {"DATABASE_PATH": str(tmp_path / "bot.sqlite3")}
-    proc = _bot("run", stdin="/ask ice or heat?\n/remind test\n/quit\n", env=env)
+    proc = _bot("chat", stdin="/ask ice or heat?\n/remind test\n/quit\n", env=env)
     assert proc.returncode == 0, proc.stderr
     assert "local console" in proc.stdout
     assert load_knowledge().entries["treat-ice-heat"].answer in proc.stdout
     assert "(a DM from the bot)" in proc.stdout
     assert (tmp_path / "console.sqlite3").exists()
     assert not (tmp_path / "bot.sqlite3").exists()  # the real bot's data is never touched
+
+
+def test_run_without_a_token_opens_the_console() -> None:
+    proc = _bot("run", stdin="/ask ice or heat?\n/quit\n")
+    assert proc.returncode == 0
+    assert "local console" in proc.stdout
+    assert load_knowledge().entries["treat-ice-heat"].answer in proc.stdout
