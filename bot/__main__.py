@@ -1,22 +1,29 @@
-"""Command line: run, chat, ask, match, eval, check, sync, export, import.
+"""Command line: run, chat, ask, match, eval, check, sync, export, import, export-phrasings.
 
 python -m bot run              Discord when DISCORD_TOKEN is set, else the local console
                                (on a terminal; with none, exit status 2)
-python -m bot chat             the local console
+python -m bot chat [--database FILE]
+                               the local console: the bot offline, as a local admin
 python -m bot ask "QUESTION"   print the reply the bot would post
 python -m bot match --jsonl [--mode ask|channel]   one JSON decision per stdin line
 python -m bot eval [--set FILE] [--mode ask|channel] [--show-misses]
                                score the matcher on every labelled question set
 python -m bot check            validate knowledge/ (exit 1 on error)
-python -m bot sync [--guild ID]  register the slash commands with Discord
+python -m bot sync [--guild ID [--clear]]
+                               register the slash commands with Discord (--clear: remove
+                               a server's copies, after a global sync)
 python -m bot export FILE      every table of the database as one JSON file
 python -m bot import FILE [--replace]  load such a file (into an empty database, or replace)
+python -m bot export-phrasings [FILE]
+                               the phrasings admins taught, as YAML to review into
+                               knowledge/faq.yaml (stdout without FILE)
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import sys
 
@@ -99,22 +106,15 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_chat(settings: Settings, _: argparse.Namespace) -> int:
-    from bot.console import CONSOLE_HELP, Console
+def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.console import console_database
+    from bot.console.repl import run_console
 
-    console = Console(_knowledge(settings))
-    print("Run club bot, local console. No Discord connection: set DISCORD_TOKEN for that.")
-    print(CONSOLE_HELP)
-    while True:
-        try:
-            line = input("you> ")
-        except (EOFError, KeyboardInterrupt):
-            print()
-            return 0
-        if line.strip() in ("/quit", "/exit"):
-            return 0
-        for block in console.handle(line):
-            print(f"bot> {block}\n")
+    _knowledge(settings)  # fail fast with a readable message
+    database = getattr(args, "database", None) or console_database(settings)
+    # the console's own SQLite file, even when DATABASE_URL names the club's PostgreSQL
+    offline = dataclasses.replace(settings, database_path=database, database_url=None)
+    return asyncio.run(run_console(offline))
 
 
 def _on_a_terminal() -> bool:
@@ -147,9 +147,18 @@ def cmd_sync(settings: Settings, args: argparse.Namespace) -> int:
     if not settings.token:
         print("DISCORD_TOKEN is not set: sync registers the slash commands with Discord.")
         return 2
+    if args.clear and args.guild is None:
+        print("--clear removes one server's copies of the commands: give it with --guild ID.")
+        return 2
     from bot.runner import sync
 
-    return asyncio.run(sync(settings, args.guild)) or 0
+    return asyncio.run(sync(settings, args.guild, clear=args.clear)) or 0
+
+
+def cmd_export_phrasings(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.phrasings import export_phrasings
+
+    return export_phrasings(settings, _knowledge(settings), args.file)
 
 
 def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
@@ -168,7 +177,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="connect to Discord (or the local console without a token)")
-    sub.add_parser("chat", help="the local console")
+    chat = sub.add_parser("chat", help="the local console")
+    chat.add_argument(
+        "--database",
+        type=absolute,
+        default=None,
+        help="its SQLite file (default: console.sqlite3 beside DATABASE_PATH)",
+    )
     ask = sub.add_parser("ask", help="print the reply to one question")
     ask.add_argument("question", nargs="+")
     match = sub.add_parser("match", help="decisions for questions on stdin")
@@ -181,6 +196,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="validate knowledge/")
     sync = sub.add_parser("sync", help="register the slash commands with Discord")
     sync.add_argument("--guild", type=int, default=None, help="only this server (instant)")
+    sync.add_argument(
+        "--clear",
+        action="store_true",
+        help="remove the server's copies of the commands (after a global sync)",
+    )
+    phrasings = sub.add_parser(
+        "export-phrasings", help="the learned phrasings as YAML, to review into knowledge/"
+    )
+    phrasings.add_argument("file", nargs="?", type=absolute, default=None, help="default: stdout")
     export = sub.add_parser("export", help="write every table of the database to a JSON file")
     export.add_argument("file")
     load = sub.add_parser("import", help="load an export into the database")
@@ -201,6 +225,7 @@ COMMANDS = {
     "sync": cmd_sync,
     "export": cmd_export,
     "import": cmd_import,
+    "export-phrasings": cmd_export_phrasings,
 }
 
 

@@ -86,6 +86,15 @@ def _shards(env: dict[str, str]) -> tuple[int | None, tuple[int, ...] | None]:
     return count, tuple(ids)
 
 
+def _count(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ConfigError(f"{name} must be a whole number, 0 or more, got {raw!r}")
+    return int(raw)
+
+
 @dataclass(frozen=True)
 class Settings:
     token: str | None = field(default=None, repr=False)
@@ -97,6 +106,7 @@ class Settings:
     log_level: str = "INFO"
     member_cooldown_s: float = 60.0
     channel_cooldown_s: float = 10.0
+    direct_asks_per_minute: int = 6  # per member; 0: no limit
     reminder_grace_s: float = 2 * 3600.0
     send_rate_per_s: float = 40.0
     guild_ready_timeout_s: float = 2.0
@@ -140,6 +150,9 @@ class Settings:
             log_level=level,
             member_cooldown_s=_float(env, "MEMBER_COOLDOWN_SECONDS", cls.member_cooldown_s),
             channel_cooldown_s=_float(env, "CHANNEL_COOLDOWN_SECONDS", cls.channel_cooldown_s),
+            direct_asks_per_minute=_count(
+                env, "DIRECT_ASKS_PER_MINUTE", cls.direct_asks_per_minute
+            ),
             reminder_grace_s=_float(env, "REMINDER_GRACE_MINUTES", cls.reminder_grace_s / 60) * 60,
             send_rate_per_s=_float(env, "SEND_RATE_PER_SECOND", cls.send_rate_per_s),
             shard_count=shard_count,

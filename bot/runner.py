@@ -1,6 +1,6 @@
 """Entry points that talk to Discord: run the bot until a signal stops it, or sync commands.
 
-``python -m bot run`` and ``python -m bot sync [--guild ID]`` call these.
+``python -m bot run`` and ``python -m bot sync [--guild ID [--clear]]`` call these.
 """
 
 from __future__ import annotations
@@ -111,17 +111,23 @@ async def _run_until_stopped(bot: RunClubBot, token: str, stop: asyncio.Event) -
         return 1 if bot.fatal_error else 0
 
 
-async def sync(settings: Settings, guild_id: int | None) -> int:
+async def sync(settings: Settings, guild_id: int | None, *, clear: bool = False) -> int:
     """Register the slash commands with Discord, globally or to one server, then exit.
 
-    Global commands can take a while to appear everywhere; a server's appear at once.
+    Global commands can take a while to appear everywhere; a server's appear at once. A
+    server that has both shows every command twice: ``clear`` removes the server's copies
+    (after a global sync), leaving the global ones.
     """
     token = _token(settings)
     _setup_logging(settings)
-    return await _with_store(settings, lambda store: _sync_with(settings, token, guild_id, store))
+    return await _with_store(
+        settings, lambda store: _sync_with(settings, token, guild_id, store, clear=clear)
+    )
 
 
-async def _sync_with(settings: Settings, token: str, guild_id: int | None, store: Store) -> int:
+async def _sync_with(
+    settings: Settings, token: str, guild_id: int | None, store: Store, *, clear: bool
+) -> int:
     bot = create_bot(settings, store=store)
     async with bot:
         await bot.login(token)
@@ -130,9 +136,18 @@ async def _sync_with(settings: Settings, token: str, guild_id: int | None, store
             where = "globally"
         else:
             guild = discord.Object(guild_id)
-            bot.tree.copy_global_to(guild=guild)
+            if clear:
+                bot.tree.clear_commands(guild=guild)
+            else:
+                bot.tree.copy_global_to(guild=guild)
             synced = await bot.tree.sync(guild=guild)
             where = f"to server {guild_id}"
+    if clear:
+        print(
+            f"Removed the commands registered to server {guild_id}: it shows the global "
+            "commands only (run `sync` without --guild if they are not registered yet)."
+        )
+        return 0
     names = ", ".join(f"/{c.name}" for c in sorted(synced, key=lambda c: c.name))
     print(f"Registered {len(synced)} commands {where}: {names}")
     return 0

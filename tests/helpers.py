@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import io
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -48,8 +49,16 @@ async def start_bot(bot: RunClubBot, double: DiscordDouble, timeout: float = 10.
     return task
 
 
-async def stop_bot(bot: RunClubBot, task: asyncio.Task) -> None:
-    await bot.close()
+async def stop_bot(bot: RunClubBot, task: asyncio.Task, timeout: float = 15.0) -> None:
+    """Close the bot; a close that hangs fails the test with the stack of every task left."""
+    closing = asyncio.ensure_future(bot.close())
+    done, _ = await asyncio.wait({closing}, timeout=timeout)
+    if not done:
+        stacks = io.StringIO()
+        for t in asyncio.all_tasks():
+            t.print_stack(file=stacks)
+        raise AssertionError(f"the bot did not close in {timeout:.0f} s:\n{stacks.getvalue()}")
+    closing.result()
     await asyncio.wait_for(task, 5)
 
 

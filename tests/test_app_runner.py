@@ -132,3 +132,24 @@ async def test_sync_to_one_guild_registers_there_only(double, settings, root_log
 
 async def test_the_bot_does_not_sync_commands_on_start(running_bot, double):
     assert not [r for r in double.requests if "/commands" in r.path]
+
+
+async def test_sync_clear_removes_a_servers_copies_after_a_global_sync(
+    double, settings, root_logging, capsys
+):
+    assert await sync(settings, double.guild.id) == 0
+    assert await sync(settings, None) == 0
+    # the server now lists every command twice: its copy and the global one
+    assert {c["name"] for c in double.commands[double.guild.id]} >= {"ask", "faq"}
+    assert await sync(settings, double.guild.id, clear=True) == 0
+    assert double.commands[double.guild.id] == []
+    assert {"ask", "faq", "faqadmin"} <= {c["name"] for c in double.commands[None]}
+    assert "Removed the commands registered to server" in capsys.readouterr().out
+
+
+def test_clear_without_a_server_is_refused(settings, capsys):
+    from bot.__main__ import build_parser, cmd_sync
+
+    args = build_parser().parse_args(["sync", "--clear"])
+    assert cmd_sync(settings, args) == 2
+    assert "--guild" in capsys.readouterr().out

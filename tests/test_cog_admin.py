@@ -70,6 +70,7 @@ async def test_config_channels_add_list_remove(running_bot, double, clock):
         ("config", "channels", "remove"),
         ("config", "channels", "list"),
         ("faqadmin", None, "gaps"),
+        ("faqadmin", None, "learned"),
         ("faqadmin", None, "stats"),
         ("faqadmin", None, "reload"),
     ],
@@ -220,7 +221,7 @@ async def test_forgetme_deletes_everything_about_the_member_only(running_bot, do
     assert await store.subscription(me.id) is None
     assert not await store.has_notices(me.id)
     assert set((await store.forget_member(me.id)).values()) == {0}
-    gaps = await store.gaps(since=clock.now() - timedelta(days=1))
+    gaps = await store.gaps(guild_id=double.guild.id, since=clock.now() - timedelta(days=1))
     assert [(g.question, g.count) for g in gaps] == [(gaps[0].question, 1)]
     again = await double.slash("forgetme", user=me)
     assert "nothing stored" in await ephemeral_text(again)
@@ -237,5 +238,7 @@ async def test_unanswered_questions_are_kept_30_days(running_bot, double, clock)
     assert "shoes" not in description
     assert "park" in description and "track" in description
     # not only hidden: deleted from the database
-    kept = await running_bot.store.gaps(since=clock.now() - timedelta(days=365))
+    kept = await running_bot.store.gaps(
+        guild_id=double.guild.id, since=clock.now() - timedelta(days=365)
+    )
     assert len(kept) == 2 and not any("shoes" in g.question for g in kept)

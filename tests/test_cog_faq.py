@@ -339,17 +339,28 @@ async def test_disclaimer_and_help(running_bot, double):
 # -- feedback -------------------------------------------------------------------------------
 
 
-async def test_feedback_is_stored_once_per_member_and_answer(running_bot, double, clock):
-    ask = await double.slash("ask", {"question": ICE_HEAT})
-    msg = await ask.message()
-    first = await double.click(msg, "faq:fb:up:treat-ice-heat", double.member)
-    assert "Thanks" in (await first.response())["data"]["content"] and first.ephemeral
-    again = await double.click(msg, "faq:fb:down:treat-ice-heat", double.member)
-    assert "already noted" in (await again.response())["data"]["content"]
-    other = await double.click(msg, "faq:fb:down:treat-ice-heat", double.other_member)
-    assert "Thanks" in (await other.response())["data"]["content"]
-    stats = await running_bot.store.stats(since=clock.now() - timedelta(days=1))
-    assert (stats.helpful, stats.not_helpful) == (1, 1)
+async def test_a_vote_is_one_per_member_and_answer_and_can_be_switched(running_bot, double, clock):
+    async def vote(msg, button, user):
+        click = await double.click(msg, f"faq:fb:{button}:treat-ice-heat", user)
+        body = await click.response()
+        assert click.ephemeral
+        return body["data"]["content"]
+
+    async def figures():
+        stats = await running_bot.store.stats(
+            guild_id=double.guild.id, since=clock.now() - timedelta(days=1)
+        )
+        return stats.helpful, stats.not_helpful
+
+    msg = await (await double.slash("ask", {"question": ICE_HEAT})).message()
+    assert "Thanks" in await vote(msg, "up", double.member)
+    assert "already rated this answer 👍 Helpful" in await vote(msg, "up", double.member)
+    assert await figures() == (1, 0)
+    assert "now 👎 Not helpful" in await vote(msg, "down", double.member)
+    assert await figures() == (0, 1)
+    assert "now 👍 Helpful" in await vote(msg, "up", double.member)
+    assert "Thanks" in await vote(msg, "down", double.other_member)
+    assert await figures() == (1, 1)
 
 
 async def test_feedback_buttons_on_a_channel_reply(running_bot, double):

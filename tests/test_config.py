@@ -21,6 +21,7 @@ def test_defaults_need_nothing_but_can_run_without_a_token(tmp_path: Path, monke
     assert settings.database_path == tmp_path / "data" / "bot.sqlite3"
     assert settings.knowledge_dir == DEFAULT_DIR
     assert settings.reminder_grace_s == 7200
+    assert settings.direct_asks_per_minute == 6
 
 
 def test_the_default_knowledge_is_the_one_that_ships_with_the_bot() -> None:
@@ -42,6 +43,7 @@ def test_values_are_read_and_relative_paths_are_relative_to_the_working_director
             "LOG_LEVEL": "debug",
             "MEMBER_COOLDOWN_SECONDS": "5",
             "REMINDER_GRACE_MINUTES": "30",
+            "DIRECT_ASKS_PER_MINUTE": "3",
         }
     )
     assert settings.token == "abc.def"
@@ -51,6 +53,7 @@ def test_values_are_read_and_relative_paths_are_relative_to_the_working_director
     assert settings.log_level == "DEBUG"
     assert settings.member_cooldown_s == 5
     assert settings.reminder_grace_s == 1800
+    assert settings.direct_asks_per_minute == 3
 
 
 def test_the_token_never_shows_in_the_settings_repr() -> None:
@@ -62,6 +65,7 @@ def test_the_token_never_shows_in_the_settings_repr() -> None:
     [
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR"),
         ({"CHANNEL_COOLDOWN_SECONDS": "ten"}, "CHANNEL_COOLDOWN_SECONDS must be a number"),
+        ({"DIRECT_ASKS_PER_MINUTE": "-1"}, "DIRECT_ASKS_PER_MINUTE must be a whole number"),
     ],
 )
 def test_bad_values_say_what_is_accepted(env, message) -> None:

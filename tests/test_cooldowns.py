@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.core.clock import FakeClock
-from bot.core.cooldowns import Cooldowns
+from bot.core.cooldowns import Cooldowns, DirectAsks
 
 START = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -83,3 +83,32 @@ async def test_expired_entries_are_pruned(clock):
     cd.try_acquire(10**9, 10**9)
     assert len(cd._members) == 1
     assert len(cd._channels) == 1
+
+
+# -- the flood limit on direct asks ----------------------------------------------------------
+
+
+async def test_direct_asks_past_the_limit_get_one_slow_down_then_silence_until_a_slot_frees(
+    clock,
+):
+    limit = DirectAsks(clock, limit=6, window_s=60)
+    verdicts = []
+    for _ in range(9):
+        verdicts.append(limit.take(1))
+        await clock.advance(timedelta(seconds=1))
+    assert verdicts == ["reply"] * 6 + ["slow_down", "silent", "silent"]
+    assert limit.take(2) == "reply"  # another member is not held back
+    # the first ask leaves the window 60 s after it was made: one more is answered
+    await clock.set(START + timedelta(seconds=59.5))
+    assert limit.take(1) == "silent"
+    await clock.set(START + timedelta(seconds=60))
+    assert limit.take(1) == "reply"
+    assert limit.take(1) == "slow_down"  # and the member is warned again, once
+
+
+async def test_a_limit_of_zero_answers_everything_and_forgetting_a_member_frees_them(clock):
+    assert all(DirectAsks(clock, limit=0).take(1) == "reply" for _ in range(50))
+    limit = DirectAsks(clock, limit=1)
+    assert [limit.take(1), limit.take(1)] == ["reply", "slow_down"]
+    limit.forget_member(1)
+    assert limit.take(1) == "reply"

@@ -146,8 +146,9 @@ async def test_the_gap_log_keeps_its_batch_through_a_full_disk(running_bot, doub
         + "lots of brands and models in the shop and online and cannot decide between them " * 6
     )
     await disk_full(running_bot.store)
-    for _ in range(12):
-        handle = await double.slash("ask", {"question": question})
+    for n in range(12):  # twelve members: one asking twelve times would be slowed down
+        asker = double.add_user(f"shoe-shopper-{n}")
+        handle = await double.slash("ask", {"question": question}, user=asker)
         assert (await handle.message())["embeds"]  # members are answered all the same
     await until(lambda: faq.question_log_failures >= 1, "the store to refuse the batch")
     gaps = await double.slash("faqadmin", user=double.admin, subcommand="gaps")

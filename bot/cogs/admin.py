@@ -1,38 +1,38 @@
 """Server admin commands and /forgetme.
 
-/config channels add|remove|list chooses where the bot answers by itself; /faqadmin gaps,
-stats and reload show what the guide lacks and swap in an edited knowledge/. All of them
-need Manage Server, both as Discord's default permission and checked here (discord.py's
-has_permissions), and work in servers only. /forgetme lets any member delete everything the
-bot stores about them.
+/config channels add|remove|list chooses where the bot answers by itself. /faqadmin gaps
+shows this server's unanswered questions and teaches the bot their answers, learned lists
+(and forgets) what it was taught here, stats gives this server's figures, and reload swaps in
+an edited knowledge/. All of them need Manage Server, both as Discord's default permission
+and checked here (discord.py's has_permissions), and work in servers only. /forgetme lets any
+member delete everything the bot stores about them, in every server.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import RunClubBot
+from bot.app import RunClubBot, settle_heap
 from bot.core.knowledge import KnowledgeError, load_knowledge, removals
 from bot.core.matching import Matcher
 from bot.ui.reminder_buttons import SUBSCRIPTIONS_CHANGED
 from bot.ui.render import info_embed
 from bot.ui.respond import respond
+from bot.ui.teach import DYNAMIC_ITEMS, WINDOW, gaps_message, learned_message
 from bot.ui.text import fit, quote
 
 if TYPE_CHECKING:
-    from bot.cogs.faq import FAQ
+    from bot.cogs.faq.cog import FAQ
 
 log = logging.getLogger(__name__)
 
 MANAGE_SERVER = discord.Permissions(manage_guild=True)
-WINDOW = timedelta(days=30)
 REFUSED = "Reload refused: the running knowledge is kept"
 
 
@@ -136,26 +136,29 @@ class Admin(commands.Cog):
 
     # -- /faqadmin --------------------------------------------------------------------------------
 
-    @faqadmin.command(name="gaps", description="The most-asked questions the guide did not answer")
+    @faqadmin.command(name="gaps", description="Unanswered questions, and teach me their answers")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def gaps(self, interaction: discord.Interaction[RunClubBot]) -> None:
         await self._flush_questions()
-        since = self.bot.clock.now() - WINDOW
-        rows = await self.bot.store.gaps(since=since, limit=15)
-        if rows:
-            body = "\n".join(
-                f"{n}. **{count}×** {quote(question, 200)} (last <t:{int(last_at.timestamp())}:R>)"
-                for n, (question, count, last_at) in enumerate(rows, 1)
-            )
-        else:
-            body = "No unanswered questions in the last 30 days."
-        await respond(interaction, embed=info_embed("Unanswered questions, last 30 days", body))
+        assert interaction.guild_id is not None  # ServerGroup: servers only
+        embed, view = await gaps_message(self.bot, interaction.guild_id)
+        await respond(interaction, embed=embed, view=view)
+
+    @faqadmin.command(name="learned", description="What I was taught here; forget a phrasing")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def learned(self, interaction: discord.Interaction[RunClubBot]) -> None:
+        assert interaction.guild_id is not None  # ServerGroup: servers only
+        embed, view = await learned_message(self.bot, interaction.guild_id)
+        await respond(interaction, embed=embed, view=view)
 
     @faqadmin.command(name="stats", description="Questions answered, helpful rate, top entries")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def stats(self, interaction: discord.Interaction[RunClubBot]) -> None:
         await self._flush_questions()
-        s = await self.bot.store.stats(since=self.bot.clock.now() - WINDOW)
+        assert interaction.guild_id is not None  # ServerGroup: servers only
+        s = await self.bot.store.stats(
+            guild_id=interaction.guild_id, since=self.bot.clock.now() - WINDOW
+        )
         votes = s.helpful + s.not_helpful
         rate = f"{100 * s.helpful / votes:.0f}% of {votes} ratings" if votes else "no ratings yet"
         titles = {e.id: e.title for e in self.bot.knowledge.entries.values()}
@@ -166,7 +169,8 @@ class Admin(commands.Cog):
         embed = info_embed(
             "FAQ statistics, last 30 days",
             f"**Questions asked:** {s.questions}\n**Answered directly:** {s.answered}\n"
-            f"**Helpful:** {rate}",
+            f"**Helpful:** {rate}\n**Learned phrasings:** {s.learned_phrasings} taught here, "
+            f"{s.answered_learned} questions answered through them",
         )
         embed.add_field(name="Most answered", value=top or "Nothing yet.", inline=False)
         await respond(interaction, embed=fit(embed))
@@ -197,6 +201,7 @@ class Admin(commands.Cog):
             await respond(interaction, embed=info_embed(REFUSED, body))
             return
         self.bot.knowledge, self.bot.matcher = knowledge, matcher
+        settle_heap()
         log.info("knowledge reloaded from %s: %d entries", source, len(knowledge.entries))
         entries, exercises = len(knowledge.entries), len(knowledge.exercises)
         await respond(interaction, f"Reloaded: {entries} FAQ entries, {exercises} exercises.")
@@ -208,7 +213,7 @@ class Admin(commands.Cog):
         await self._flush_questions()
         counts = await self.bot.store.forget_member(interaction.user.id)
         if (faq := self._faq()) is not None:
-            faq.cooldowns.forget_member(interaction.user.id)
+            faq.forget_member(interaction.user.id)
         self.bot.dispatch(SUBSCRIPTIONS_CHANGED)  # the next due time may have been this member's
         total = sum(counts.values())
         text = (
@@ -221,4 +226,5 @@ class Admin(commands.Cog):
 
 
 async def setup(bot: RunClubBot) -> None:
+    bot.add_dynamic_items(*DYNAMIC_ITEMS)
     await bot.add_cog(Admin(bot))

@@ -3,6 +3,8 @@
 Plain Python, no Discord, deterministic. How it decides:
 
 1. Red flags first (bot.core.triage): a match is ``urgent`` whatever else the question says.
+   Then a server's learned phrasings, when the caller passes them (bot.core.learned): a
+   message close to one is answered with its entry.
 2. The question is cleaned, misspellings are corrected against the knowledge base's own
    vocabulary (rapidfuzz), members' words are mapped to the FAQ's (language.yaml), and
    words are stemmed.
@@ -18,6 +20,7 @@ Plain Python, no Discord, deterministic. How it decides:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -25,6 +28,7 @@ from rapidfuzz import fuzz, process
 
 from bot.core.analysis import Analysis, Analyzer
 from bot.core.knowledge import MAX_TOPIC_WORDS, FaqEntry, Knowledge
+from bot.core.learned import LearnedIndex
 from bot.core.reading import Reader
 from bot.core.scoring import EntryIndex, Scores
 from bot.core.textnorm import STOPWORDS, clean, tokens
@@ -60,6 +64,7 @@ class Decision:
     score: float = 0.0
     suggestions: tuple[str, ...] = field(default_factory=tuple)
     flag: str | None = None  # the red flag that made it urgent
+    learned: bool = False  # answered through a server's learned phrasing
 
 
 class Matcher:
@@ -162,7 +167,20 @@ class Matcher:
 
     # -- public --------------------------------------------------------------------
 
-    def match(self, question: str, mode: Mode = "ask") -> Decision:
+    def learned(self, phrasings: Iterable[tuple[str, str]]) -> LearnedIndex:
+        """A server's learned phrasings, (entry id, text) pairs, as ``match`` takes them.
+        Phrasings of entries this knowledge base does not have are left out."""
+        return LearnedIndex(
+            (entry, text, self.index.vector(self.analyzer.analyse_text(text)))
+            for entry, text in phrasings
+            if entry in self.knowledge.entries
+        )
+
+    def match(
+        self, question: str, mode: Mode = "ask", learned: LearnedIndex | None = None
+    ) -> Decision:
+        """What to do with a message. ``learned``: the phrasings its server's admins taught
+        (built by ``learned()``); they count after red-flag triage, before everything else."""
         reading = self.reader.read(question or "")
         flag = self.triage.flag(reading)
         if flag is not None:
@@ -170,6 +188,13 @@ class Matcher:
         a = self.analyzer.analyse(reading)
         if not a.content:
             return Decision("none")
+        if learned:
+            hit = learned.best(self.index.vector(a))
+            # unprompted, a learned phrasing still needs a message that asks something
+            if hit is not None and (
+                mode == "ask" or (a.has_ask and len(a.words) >= CHANNEL_MIN_WORDS)
+            ):
+                return Decision("answer", hit.entry, hit.score, learned=True)
         ranked, sc = self._ranked(a)
         grams = self._grams(a.stems)
         if not ranked or not self._on_topic(a, grams, sc):

@@ -77,15 +77,17 @@ def render_text(reply: Reply) -> str:
 
 HELP_TEXT = (
     "I answer questions about upper back soreness from running, from the club's guide.\n\n"
-    "**/ask** `question`: ask in your own words (suggestions appear as you type)\n"
+    "**/ask** `question`: ask in your own words (suggestions appear as you type); only you "
+    "see the answer, unless you choose `private: False`\n"
     "**/faq**: browse the questions by topic\n"
     "**/stretches** `[before|after]`: dynamic stretches before a run, static ones after\n"
     "**/core**: core exercises that support your upper back\n"
     "**/disclaimer**: what my answers are, and are not\n"
     "**/remind**: a daily stretch or core routine by DM, at your local time\n"
     "**/forgetme**: delete everything I store about you\n\n"
-    "You can also mention me with a question anywhere, or send me a DM. In channels the "
-    "admins enabled (**/config channels**), I answer clear questions on the topic by myself."
+    "You can also mention me with a question anywhere, reply to one of my messages, or send "
+    "me a DM: I always answer. In channels the admins enabled (**/config channels**), I "
+    "answer clear questions on the topic by myself."
 )
 
 

@@ -125,6 +125,11 @@ class EntryIndex:
             key = phrase[0] if ordered else min(phrase, key=lambda p: (df.get(p, 0), p))
             self._keywords[key].append(_Keyword(phrase, idx, ordered, weight))
 
+    def vector(self, a: Analysis) -> dict[str, float]:
+        """The message's tf-idf vector: its content stems and the pairs of them in one
+        sentence, each weighed by its sentence (the learned phrasings compare these)."""
+        return self._query(a)
+
     def _query(self, a: Analysis) -> dict[str, float]:
         counts: dict[str, int] = defaultdict(int)
         weights: dict[str, float] = defaultdict(float)

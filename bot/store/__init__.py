@@ -12,9 +12,10 @@
     postgres/      the PostgreSQL backend (DATABASE_URL): pool, migrations, concerns, and
                    the leader lock that lets one process of several send the reminders
 
-Holds the answer channels per guild, asked questions (for gaps and stats), answer feedback,
-reminder subscriptions, the per-day send records, notices waiting for a member, and the
-Done / Skip presses behind a streak. Every method takes and returns timezone-aware datetimes.
+Holds the answer channels per guild, asked questions (for gaps and stats) and answer feedback,
+each with its server, the phrasings each server's admins taught, reminder subscriptions, the
+per-day send records, notices waiting for a member, and the Done / Skip presses behind a
+streak. Every method takes and returns timezone-aware datetimes.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from bot.store.model import (
     Claim,
     ClaimResult,
     Gap,
+    LearnedPhrasing,
     Quarantined,
     QuestionRecord,
     RoutineAction,
@@ -34,6 +36,7 @@ from bot.store.model import (
     Stats,
     Subscription,
     SubscriptionStatus,
+    Vote,
     normalise_question,
     reminder_nonce,
 )
@@ -51,6 +54,7 @@ __all__ = [
     "DatabaseUnusable",
     "DiskFull",
     "Gap",
+    "LearnedPhrasing",
     "Quarantined",
     "QuestionRecord",
     "RetryLater",
@@ -63,6 +67,7 @@ __all__ = [
     "SubscriptionStatus",
     "TransferError",
     "Unavailable",
+    "Vote",
     "normalise_question",
     "reminder_nonce",
 ]

@@ -1,10 +1,10 @@
 """Store: the bot's one record, as the cogs and the dispatcher call it.
 
 A thin facade over a backend's concerns (bot.store.interface): each method hands over to
-the concern that owns it (``store.channels``, ``store.questions``, ``store.subscriptions``,
-``store.claims``, ``store.notices``, ``store.streaks``, ``store.audit``, ``store.leadership``,
-``store.transfer``), where the docstrings are. ``await Store.open(path)`` opens the SQLite
-backend, ``await Store.open("postgresql://...")`` the PostgreSQL one.
+the concern that owns it (``store.channels``, ``store.questions``, ``store.learning``,
+``store.subscriptions``, ``store.claims``, ``store.notices``, ``store.streaks``, ``store.audit``,
+``store.leadership``, ``store.transfer``), where the docstrings are. ``await Store.open(path)``
+opens the SQLite backend, ``await Store.open("postgresql://...")`` the PostgreSQL one.
 """
 
 from __future__ import annotations
@@ -22,9 +22,11 @@ from bot.store.model import (
     Claim,
     ClaimResult,
     Gap,
+    LearnedPhrasing,
     QuestionRecord,
     Stats,
     Subscription,
+    Vote,
 )
 
 
@@ -35,6 +37,7 @@ class Store:
         self.connection = backend.connection
         self.channels = backend.channels
         self.questions = backend.questions
+        self.learning = backend.learning
         self.subscriptions = backend.subscriptions
         self.claims = backend.claims
         self.notices = backend.notices
@@ -110,28 +113,62 @@ class Store:
         kind: str,
         entry: str | None,
         at: datetime,
+        learned: bool = False,
     ) -> int:
-        record = QuestionRecord(guild_id, user_id, question, kind, entry, at)
+        record = QuestionRecord(guild_id, user_id, question, kind, entry, at, learned)
         return await self.questions.log(record)
 
     async def log_questions(self, rows: Iterable[QuestionRecord]) -> int:
         return await self.questions.log_many(rows)
 
     async def record_feedback(
-        self, *, message_id: int, user_id: int, entry: str | None, helpful: bool, at: datetime
-    ) -> bool:
+        self,
+        *,
+        message_id: int,
+        user_id: int,
+        guild_id: int | None,
+        entry: str | None,
+        helpful: bool,
+        at: datetime,
+    ) -> Vote:
         return await self.questions.record_feedback(
-            message_id=message_id, user_id=user_id, entry=entry, helpful=helpful, at=at
+            message_id=message_id,
+            user_id=user_id,
+            guild_id=guild_id,
+            entry=entry,
+            helpful=helpful,
+            at=at,
         )
 
-    async def gaps(self, *, since: datetime, limit: int = 10) -> list[Gap]:
-        return await self.questions.gaps(since=since, limit=limit)
+    async def gaps(self, *, guild_id: int, since: datetime, limit: int = 10) -> list[Gap]:
+        return await self.questions.gaps(guild_id=guild_id, since=since, limit=limit)
 
-    async def stats(self, *, since: datetime, top: int = 5) -> Stats:
-        return await self.questions.stats(since=since, top=top)
+    async def gap(self, *, guild_id: int, question_id: int, since: datetime) -> Gap | None:
+        return await self.questions.gap(guild_id=guild_id, question_id=question_id, since=since)
+
+    async def stats(self, *, guild_id: int, since: datetime, top: int = 5) -> Stats:
+        return await self.questions.stats(guild_id=guild_id, since=since, top=top)
 
     async def prune(self, before: datetime) -> dict[str, int]:
         return await self.questions.prune(before)
+
+    # -- learned phrasings ------------------------------------------------------------------
+
+    async def teach(
+        self, *, guild_id: int, question_id: int, entry: str, at: datetime
+    ) -> LearnedPhrasing | None:
+        return await self.learning.teach(
+            guild_id=guild_id, question_id=question_id, entry=entry, at=at
+        )
+
+    async def learned_phrasings(self, guild_id: int) -> list[LearnedPhrasing]:
+        return await self.learning.of_guild(guild_id)
+
+    async def all_learned_phrasings(self) -> list[LearnedPhrasing]:
+        return await self.learning.every()
+
+    async def unlearn(self, *, guild_id: int, phrasing_id: int) -> bool:
+        return await self.learning.unlearn(guild_id=guild_id, phrasing_id=phrasing_id)
 
     # -- subscriptions ----------------------------------------------------------------------
 

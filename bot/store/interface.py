@@ -13,7 +13,16 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from bot.store.faults import DatabaseUnusable, StoreError
-from bot.store.model import Claim, ClaimResult, Gap, QuestionRecord, Stats, Subscription
+from bot.store.model import (
+    Claim,
+    ClaimResult,
+    Gap,
+    LearnedPhrasing,
+    QuestionRecord,
+    Stats,
+    Subscription,
+    Vote,
+)
 
 FatalHandler = Callable[[StoreError], None]
 # (send_id, status, at, detail, message_id), as the dispatcher batches them
@@ -46,14 +55,36 @@ class Channels(Protocol):
 
 
 class Questions(Protocol):
+    """Asked questions and ratings. Every read is one server's: a DM's (guild_id None) are in
+    no server's gaps or stats."""
+
     async def log(self, record: QuestionRecord) -> int: ...
     async def log_many(self, records: Iterable[QuestionRecord]) -> int: ...
     async def record_feedback(
-        self, *, message_id: int, user_id: int, entry: str | None, helpful: bool, at: datetime
-    ) -> bool: ...
-    async def gaps(self, *, since: datetime, limit: int = 10) -> list[Gap]: ...
-    async def stats(self, *, since: datetime, top: int = 5) -> Stats: ...
+        self,
+        *,
+        message_id: int,
+        user_id: int,
+        guild_id: int | None,
+        entry: str | None,
+        helpful: bool,
+        at: datetime,
+    ) -> Vote: ...
+    async def gaps(self, *, guild_id: int, since: datetime, limit: int = 10) -> list[Gap]: ...
+    async def gap(self, *, guild_id: int, question_id: int, since: datetime) -> Gap | None: ...
+    async def stats(self, *, guild_id: int, since: datetime, top: int = 5) -> Stats: ...
     async def prune(self, before: datetime) -> dict[str, int]: ...
+
+
+class Learning(Protocol):
+    """Phrasings a server's admins taught from its unanswered questions, for that server."""
+
+    async def teach(
+        self, *, guild_id: int, question_id: int, entry: str, at: datetime
+    ) -> LearnedPhrasing | None: ...
+    async def of_guild(self, guild_id: int) -> list[LearnedPhrasing]: ...
+    async def every(self) -> list[LearnedPhrasing]: ...
+    async def unlearn(self, *, guild_id: int, phrasing_id: int) -> bool: ...
 
 
 class Subscriptions(Protocol):
@@ -130,6 +161,7 @@ class Backend:
     connection: Connection
     channels: Channels
     questions: Questions
+    learning: Learning
     subscriptions: Subscriptions
     claims: Claims
     notices: Notices

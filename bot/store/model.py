@@ -29,6 +29,14 @@ class SendStatus(StrEnum):
     ABANDONED = "abandoned"  # unconfirmed past the retry window: arrived once or not at all
 
 
+class Vote(StrEnum):
+    """What a Helpful / Not helpful press did: one vote per member and answer, changeable."""
+
+    RECORDED = "recorded"  # the member's first vote on this answer
+    CHANGED = "changed"  # they had voted the other way; the vote is switched
+    UNCHANGED = "unchanged"  # they had already voted this way
+
+
 class RoutineAction(StrEnum):
     """A member's press on a day's routine: Done counts towards the streak, Skip rests."""
 
@@ -38,7 +46,11 @@ class RoutineAction(StrEnum):
 
 @dataclass(frozen=True)
 class QuestionRecord:
-    """One asked question, as the FAQ cog logs it (text empty unless the guide fell short)."""
+    """One asked question, as the FAQ cog logs it (text empty unless the guide fell short).
+
+    ``guild_id`` is the server it was asked in, None for a DM; ``learned``: answered through a
+    phrasing that server's admins taught.
+    """
 
     guild_id: int | None
     user_id: int
@@ -46,15 +58,18 @@ class QuestionRecord:
     kind: str
     entry: str | None
     at: datetime
+    learned: bool = False
 
 
 @dataclass(frozen=True)
 class Gap:
-    """A question the guide did not answer, grouped by its normalised text."""
+    """A question the guide did not answer in one server, grouped by its normalised text;
+    ``question_id`` is its latest asking, which /faqadmin gaps teaches by."""
 
     question: str
     count: int
     last_at: datetime
+    question_id: int = 0
 
     def __iter__(self) -> Iterator[Any]:
         """(question, count, last_at), for callers that unpack a gap."""
@@ -63,11 +78,26 @@ class Gap:
 
 @dataclass(frozen=True)
 class Stats:
+    """One server's figures since a given instant (learned phrasings: all it has)."""
+
     questions: int
     answered: int
     helpful: int
     not_helpful: int
     top_entries: list[tuple[str, int]]
+    learned_phrasings: int = 0
+    answered_learned: int = 0  # questions answered through a learned phrasing
+
+
+@dataclass(frozen=True)
+class LearnedPhrasing:
+    """A question a server's admin taught as a phrasing of an FAQ entry, for that server."""
+
+    id: int
+    guild_id: int
+    entry: str
+    phrasing: str
+    at: datetime
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from discord.ui import DynamicItem
 
 from bot.core.knowledge import TOPICS, FaqEntry, Knowledge
 from bot.core.replies import Reply, answer_reply
+from bot.store import Vote
 from bot.ui.render import COLOURS, FAQ_HINT, persistent_view, reply_embed
 from bot.ui.respond import guarded, respond
 from bot.ui.text import BUTTON_LABEL_MAX, OPTION_LABEL_MAX, cut, fit
@@ -129,7 +130,8 @@ class FeedbackButton(
     DynamicItem[discord.ui.Button[discord.ui.View]],
     template=r"faq:fb:(?P<vote>up|down):(?P<entry>[a-z0-9-]{1,80})",
 ):
-    """Helpful / Not helpful under an answer; counted once per member and answer message."""
+    """Helpful / Not helpful under an answer: one vote per member and answer message, which
+    the other button switches."""
 
     def __init__(self, entry_id: str, *, helpful: bool) -> None:
         vote = "up" if helpful else "down"
@@ -160,18 +162,26 @@ class FeedbackButton(
     async def _record(self, interaction: discord.Interaction[RunClubBot]) -> None:
         bot = interaction.client
         message_id = interaction.message.id if interaction.message else interaction.id
-        first = await bot.store.record_feedback(
+        vote = await bot.store.record_feedback(
             message_id=message_id,
             user_id=interaction.user.id,
+            guild_id=interaction.guild_id,
             entry=self.entry_id,
             helpful=self.helpful,
             at=bot.clock.now(),
         )
-        if first:
-            text = "Thanks, noted! Your feedback helps the club improve the guide."
-        else:
-            text = "You already rated this answer: already noted, thanks."
-        await respond(interaction, text)
+        await respond(interaction, vote_text(vote, helpful=self.helpful))
+
+
+def vote_text(vote: Vote, *, helpful: bool) -> str:
+    """What a member is told after pressing Helpful or Not helpful."""
+    rating = "👍 Helpful" if helpful else "👎 Not helpful"
+    if vote is Vote.RECORDED:
+        return "Thanks, noted! Your feedback helps the club improve the guide."
+    if vote is Vote.CHANGED:
+        return f"Changed: your rating of this answer is now {rating}. Thanks!"
+    other = "👎 Not helpful" if helpful else "👍 Helpful"
+    return f"You already rated this answer {rating}; press {other} to change it."
 
 
 class TopicSelect(DynamicItem[discord.ui.Select[discord.ui.View]], template=r"faq:topic"):

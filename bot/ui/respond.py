@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
 ERROR_TEXT = "Sorry, something went wrong on my side. Please try again in a moment."
 DISK_FULL_TEXT = "Sorry, I couldn't save that: my storage is full. Please try again later."
+PERMISSION_TEXT = "You need the **Manage Server** permission to use this command."
 
 
 async def respond(

@@ -8,6 +8,8 @@ What members do, each returning what a test asserts on:
 
     msg = await double.send_message("general", double.member, "why does my back hurt?")
     reply = await double.wait_for_reply(msg)            # the bot's message, with _allowed_mentions
+    await double.send_message("general", double.member, "and?", reply_to=reply)  # a reply
+                                                        # (reply_ping=True: it notifies the bot)
     h = await double.slash("ask", {"question": "..."})  # also group=, subcommand=, user=, channel=
     body = await h.response()                           # the callback {"type", "data"}
     shown = await h.reply()                             # the message the member sees

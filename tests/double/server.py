@@ -1054,15 +1054,27 @@ class DiscordDouble:
         attachments: list[dict[str, Any]] | None = None,
         webhook: bool = False,
         message_type: int = 0,
+        reply_to: dict[str, Any] | None = None,
+        reply_ping: bool = False,
     ) -> dict[str, Any]:
         """A member posts a message; dispatches MESSAGE_CREATE and returns its payload.
 
         ``channel`` is a Channel, an id, a channel name of the default guild, or "dm" for
         the author's DM with the bot. Mentions of the bot are found in the content too.
+        ``reply_to``: a message (the bot's, or a member's) this one replies to, as Discord
+        sends a reply (type 19, message_reference, referenced_message); ``reply_ping``: the
+        reply notifies that message's author, who is then among the mentions.
         """
         author = author or self.member
         ch = self._resolve_channel(channel, author)
         mentioned = list(mentions or [])
+        referenced: dict[str, Any] | None = None
+        if reply_to is not None:
+            referenced = _public(reply_to)
+            message_type = 19
+            replied = self.users.get(int(referenced["author"]["id"]))
+            if reply_ping and replied is not None and replied not in mentioned:
+                mentioned.append(replied)
         for uid in re.findall(r"<@!?(\d+)>", content):
             user = self.users.get(int(uid))
             if user is not None and user not in mentioned:
@@ -1094,6 +1106,14 @@ class DiscordDouble:
         }
         if webhook:
             msg["webhook_id"] = str(snowflake())
+        if referenced is not None:
+            msg["message_reference"] = {
+                "type": 0,
+                "message_id": referenced["id"],
+                "channel_id": referenced["channel_id"],
+                **({"guild_id": str(ch.guild_id)} if ch.guild_id else {}),
+            }
+            msg["referenced_message"] = referenced
         if not ch.is_dm:
             msg["guild_id"] = str(ch.guild_id)
             if not webhook:

@@ -12,7 +12,9 @@ async def test_forget_member_deletes_everything_about_them_only(store):
         await store.log_question(
             guild_id=9, user_id=uid, question="q", kind="none", entry=None, at=T0
         )
-        await store.record_feedback(message_id=50, user_id=uid, entry="x", helpful=True, at=T0)
+        await store.record_feedback(
+            message_id=50, user_id=uid, guild_id=9, entry="x", helpful=True, at=T0
+        )
         await store.subscribe(
             user_id=uid,
             dm_channel_id=uid * 10,
@@ -32,6 +34,8 @@ async def test_forget_member_deletes_everything_about_them_only(store):
         "notices": 1,
         "routine_log": 1,
         "subscriptions": 1,
+        "learned_askers": 0,
+        "learned_phrasings": 0,
     }
     assert await store.subscription(1) is None
     assert await store.pop_notices(1) == []

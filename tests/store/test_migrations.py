@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -37,9 +38,10 @@ def schema(path: Path) -> list[tuple[str, str, str]]:
 
 def test_the_sqlite_files_ship_in_the_package_numbered_from_one():
     assert load("sqlite") == MIGRATIONS
-    assert len(MIGRATIONS) == 2
+    assert len(MIGRATIONS) == 3
     assert "CREATE TABLE guild_channels" in MIGRATIONS[0]
     assert "first_attempt_utc" in MIGRATIONS[1]
+    assert "CREATE TABLE learned_phrasings" in MIGRATIONS[2]
 
 
 def test_the_old_splitter_cut_a_trigger_apart_and_this_one_keeps_it_whole():
@@ -58,11 +60,12 @@ async def test_a_migration_file_with_a_trigger_applies(tmp_path, monkeypatch):
     folder.mkdir()
     for n, script in enumerate(MIGRATIONS, start=1):
         (folder / f"{n:04d}_release.sql").write_text(script)
-    (folder / "0003_channel_history.sql").write_text(TRIGGER_MIGRATION)
+    after = len(MIGRATIONS) + 1
+    (folder / f"{after:04d}_channel_history.sql").write_text(TRIGGER_MIGRATION)
     monkeypatch.setattr("bot.store.migrations.SQLITE", load_folder(folder))
     store = await Store.open(tmp_path / "bot.sqlite3")
     try:
-        assert await store.schema_version() == 3
+        assert await store.schema_version() == after
         await store.enable_channel(1, 10)
         async with store.connection.lock:
             rows = await store.connection.db.execute_fetchall("SELECT * FROM channel_history")
@@ -125,3 +128,27 @@ async def test_a_failing_migration_rolls_back_and_leaves_the_version(tmp_path, m
         assert "extra" not in names
     finally:
         con.close()
+
+
+async def test_a_second_release_file_keeps_its_questions_and_ratings_with_their_server(tmp_path):
+    path = tmp_path / "v2.sqlite3"
+    con = sqlite3.connect(path)
+    for script in MIGRATIONS[:2]:
+        con.executescript(script)
+    con.execute("PRAGMA user_version = 2")
+    con.execute(
+        "INSERT INTO questions (guild_id, user_id, question, normalised, kind, entry, at)"
+        " VALUES (7, 1, 'Swim?', 'swim', 'none', NULL, 1772366400)"
+    )
+    con.execute("INSERT INTO feedback VALUES (5, 1, 'causes', 1, 1772366400)")
+    con.commit()
+    con.close()
+    store = await Store.open(path)
+    try:
+        since = datetime(2026, 2, 1, tzinfo=UTC)
+        assert [g.question for g in await store.gaps(guild_id=7, since=since)] == ["swim"]
+        stats = await store.stats(guild_id=7, since=since)
+        # a rating stored before ratings knew their server counts in no server's stats
+        assert (stats.questions, stats.helpful, stats.answered_learned) == (1, 0, 0)
+    finally:
+        await store.close()

@@ -13,6 +13,7 @@ from bot.store.sqlite.channels import SqliteChannels
 from bot.store.sqlite.claims import SqliteClaims
 from bot.store.sqlite.connection import SqliteConnection
 from bot.store.sqlite.leader import SqliteLeadership
+from bot.store.sqlite.learning import SqliteLearning
 from bot.store.sqlite.notices import SqliteNotices
 from bot.store.sqlite.questions import SqliteQuestions
 from bot.store.sqlite.streaks import SqliteStreaks
@@ -27,6 +28,7 @@ async def open_backend(path: Path | str) -> Backend:
         connection=conn,
         channels=SqliteChannels(conn),
         questions=SqliteQuestions(conn),
+        learning=SqliteLearning(conn),
         subscriptions=SqliteSubscriptions(conn),
         claims=SqliteClaims(conn),
         notices=SqliteNotices(conn),
