@@ -9,8 +9,9 @@
     sqlite/        the SQLite backend: connection, migration runner, one module per concern
 
 Holds the answer channels per guild, asked questions (for gaps and stats), answer feedback,
-reminder subscriptions, the per-day send records, notices waiting for a member, and the
-Done / Skip presses behind a streak. Every method takes and returns timezone-aware datetimes.
+members' named reminders and time zones, the per-day send records, notices waiting for a
+member, and the Done / Skip presses behind a streak. Every method takes and returns
+timezone-aware datetimes.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from bot.store.model import (
     Stats,
     Subscription,
     SubscriptionStatus,
+    TooManyReminders,
     normalise_question,
     reminder_nonce,
 )
@@ -53,6 +55,7 @@ __all__ = [
     "StoreError",
     "Subscription",
     "SubscriptionStatus",
+    "TooManyReminders",
     "normalise_question",
     "reminder_nonce",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 import pytest
@@ -37,9 +38,10 @@ def schema(path: Path) -> list[tuple[str, str, str]]:
 
 def test_the_sqlite_files_ship_in_the_package_numbered_from_one():
     assert load("sqlite") == MIGRATIONS
-    assert len(MIGRATIONS) == 2
+    assert len(MIGRATIONS) == 4
     assert "CREATE TABLE guild_channels" in MIGRATIONS[0]
     assert "first_attempt_utc" in MIGRATIONS[1]
+    assert "CREATE TABLE member_zones" in MIGRATIONS[3]
 
 
 def test_the_old_splitter_cut_a_trigger_apart_and_this_one_keeps_it_whole():
@@ -58,11 +60,12 @@ async def test_a_migration_file_with_a_trigger_applies(tmp_path, monkeypatch):
     folder.mkdir()
     for n, script in enumerate(MIGRATIONS, start=1):
         (folder / f"{n:04d}_release.sql").write_text(script)
-    (folder / "0003_channel_history.sql").write_text(TRIGGER_MIGRATION)
+    last = len(MIGRATIONS) + 1
+    (folder / f"{last:04d}_channel_history.sql").write_text(TRIGGER_MIGRATION)
     monkeypatch.setattr("bot.store.migrations.SQLITE", load_folder(folder))
     store = await Store.open(tmp_path / "bot.sqlite3")
     try:
-        assert await store.schema_version() == 3
+        assert await store.schema_version() == last
         await store.enable_channel(1, 10)
         async with store.connection.lock:
             rows = await store.connection.db.execute_fetchall("SELECT * FROM channel_history")
@@ -125,3 +128,83 @@ async def test_a_failing_migration_rolls_back_and_leaves_the_version(tmp_path, m
         assert "extra" not in names
     finally:
         con.close()
+
+
+async def test_a_version_2_file_keeps_every_subscription_as_a_named_reminder(tmp_path):
+    """Migration 4: one reminder per member, named after its routine, with the same id (so
+    its sends and their nonces stay), and the member's zone stored once."""
+    path = tmp_path / "v2.sqlite3"
+    con = sqlite3.connect(path)
+    for script in MIGRATIONS[:2]:
+        con.executescript(script)
+    con.execute("PRAGMA user_version = 2")
+    subs = [
+        (11, 1, "07:30", "Europe/London", "both", "active", None),
+        (12, 2, "19:00", "America/New_York", "core", "paused", "Paused by you."),
+        (13, 3, "06:15", "Asia/Kolkata", "stretches", "active", None),
+    ]
+    for sid, uid, lt, tz, routine, status, reason in subs:
+        con.execute(
+            "INSERT INTO subscriptions VALUES"
+            " (?, ?, ?, ?, ?, ?, ?, ?, 1.0, 2.0, 3.0, '2026-03-02')",
+            (sid, uid, uid * 10, lt, tz, routine, status, reason),
+        )
+    con.execute(
+        "INSERT INTO sends (subscription_id, user_id, local_date, due_utc, status, claim_token,"
+        " at, first_attempt_utc) VALUES (11, 1, '2026-03-01', 1.0, 'claimed', 't', 1.0, 1.0)"
+    )
+    con.execute(
+        "INSERT INTO sends (subscription_id, user_id, local_date, due_utc, status, message_id,"
+        " at) VALUES (12, 2, '2026-03-01', 1.0, 'sent', 99, 1.0)"
+    )
+    con.commit()
+    con.close()
+
+    store = await Store.open(path)
+    try:
+        assert await store.schema_version() == len(MIGRATIONS)
+        got = {s.id: (s.user_id, s.name, s.tz, s.routine, s.status) for uid in (1, 2, 3)
+               for s in await store.reminders(uid)}  # fmt: skip
+        assert got == {
+            11: (1, "daily", "Europe/London", "both", "active"),
+            12: (2, "core", "America/New_York", "core", "paused"),
+            13: (3, "stretches", "Asia/Kolkata", "stretches", "active"),
+        }
+        assert (await store.subscription(2)).pause_reason == "Paused by you."
+        assert [await store.zone(uid) for uid in (1, 2, 3)] == [
+            "Europe/London",
+            "America/New_York",
+            "Asia/Kolkata",
+        ]
+        sends = await store.sends()
+        assert [(s["subscription_id"], s["status"], s["message_id"]) for s in sends] == [
+            (11, "claimed", None),
+            (12, "sent", 99),
+        ]
+        assert await store.check_consistency() == []
+        # the foreign key still holds, and still cascades
+        assert await store.unsubscribe(2) == 1
+        assert [s["subscription_id"] for s in await store.sends()] == [11]
+        # a member's second reminder is new, the first keeps its name
+        await store.subscribe(
+            user_id=1,
+            name="core",
+            dm_channel_id=None,
+            local_time=time(19, 0),
+            tz="Europe/London",
+            routine="core",
+            at=datetime(2026, 3, 2, tzinfo=UTC),
+        )
+        assert [s.name for s in await store.reminders(1)] == ["daily", "core"]
+    finally:
+        await store.close()
+    assert schema(path) == schema_of_a_new_file(tmp_path)
+
+
+def schema_of_a_new_file(tmp_path: Path) -> list[tuple[str, str, str]]:
+    fresh = tmp_path / "fresh.sqlite3"
+    con = sqlite3.connect(fresh)
+    for script in MIGRATIONS:
+        con.executescript(script)
+    con.close()
+    return schema(fresh)

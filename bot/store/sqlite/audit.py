@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.schedule import MAX_REMINDERS
 from bot.store.sqlite.connection import SqliteConnection
 
 # each counts rows that break a rule the code keeps; the message says which
@@ -19,10 +20,28 @@ RULES = (
         " WHERE b.id IS NULL OR b.user_id != s.user_id",
         "send records without their subscription",
     ),
+    (
+        "SELECT COUNT(*) FROM subscriptions s JOIN member_zones z ON z.user_id = s.user_id"
+        " WHERE z.tz != s.tz",
+        "subscriptions in another zone than their member's",
+    ),
+    (
+        "SELECT COUNT(*) FROM (SELECT user_id FROM subscriptions GROUP BY user_id"
+        f" HAVING COUNT(*) > {MAX_REMINDERS})",
+        f"members with more than {MAX_REMINDERS} reminders",
+    ),
 )
 # a member's rows, table by table; sends before their subscription, so the count includes
 # the ones its cascade would take
-MEMBER_TABLES = ("questions", "feedback", "sends", "notices", "routine_log", "subscriptions")
+MEMBER_TABLES = (
+    "questions",
+    "feedback",
+    "sends",
+    "notices",
+    "routine_log",
+    "subscriptions",
+    "member_zones",
+)
 
 
 class SqliteAudit:
