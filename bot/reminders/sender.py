@@ -47,7 +47,7 @@ class DMSender:
         self.knowledge = knowledge
         self.timeout_s = timeout_s
         self._session: aiohttp.ClientSession | None = None
-        self._payloads: dict[tuple[str, date, int], bytes] = {}
+        self._payloads: dict[tuple[str, date, int, str, int], bytes] = {}
 
     async def close(self) -> None:
         if self._session is not None:
@@ -55,7 +55,7 @@ class DMSender:
 
     async def send(self, claim: Claim) -> int | None:
         """One DM; returns its message id. A claim with a send record carries its nonce."""
-        payload = self._payload(claim.routine, claim.local_date)
+        payload = self._payload(claim)
         nonce = claim.nonce if claim.send_id else None
         channel_id = claim.dm_channel_id or await self._dm_channel(claim.user_id)
         try:
@@ -67,16 +67,20 @@ class DMSender:
         except _StaleChannel as exc:
             raise Rejected("the DM channel is unknown, even a new one") from exc
 
-    def _payload(self, routine: str, day: date) -> bytes:
-        """The DM's JSON body; everyone with the same routine gets the same one that day."""
+    def _payload(self, claim: Claim) -> bytes:
+        """The DM's JSON body: the day's routine (the same for everyone with that routine
+        that day) under the reminder's own name, with its own Stop button. Each DM's pages
+        are rebuilt from the custom ids of its Previous / Next buttons (bot.ui.pages)."""
         knowledge = self.knowledge()
-        key = (routine, day, id(knowledge))
-        payload = self._payloads.get(key)
+        key = (claim.routine, claim.local_date, id(knowledge), claim.name, claim.subscription_id)
+        payload = self._payloads.get(key)  # a retry sends the same body again
         if payload is None:
-            embed, view = reminder_message(knowledge, routine, day)
+            embed, view = reminder_message(
+                knowledge, claim.routine, claim.local_date, claim.subscription_id, claim.name
+            )
             body = {
                 "embeds": [embed.to_dict()],
-                "components": view.to_components(),
+                "components": view.to_components() if view is not None else [],
                 "allowed_mentions": {"parse": []},
             }
             payload = json.dumps(body, separators=(",", ":")).encode()
