@@ -187,7 +187,9 @@ class SqliteSubscriptions:
         where, params = _which(user_id, name)
         async with self._conn.transaction() as db:
             rows = await fetch_all(
-                db, f"SELECT {COLUMNS} FROM subscriptions {where} AND status = 'paused'", params
+                db,
+                f"SELECT {COLUMNS} FROM subscriptions {where} AND status = 'paused' {ORDER}",
+                params,
             )
             paused = _subscriptions(rows)
             updates = []
