@@ -182,14 +182,15 @@ def test_a_stored_key_reads_back_or_fails_plainly():
         ("", "core", "core"),
         ("  ", "both", "daily"),
         ("Evening  Core", "core", "evening core"),
-        ("am-stretch_2", "both", "am-stretch_2"),
+        ("am-stretch-2", "both", "am-stretch-2"),
+        ("Étirements", "stretches", "étirements"),
     ],
 )
 def test_reminder_names(typed, routine, name):
     assert reminder_name(typed, routine) == name
 
 
-@pytest.mark.parametrize("typed", ["x" * 21, "a:b", "-lead", "<@123>", "hi!"])
+@pytest.mark.parametrize("typed", ["x" * 21, "a:b", "-lead", "<@123>", "hi!", "snake_case"])
 def test_reminder_names_refused(typed):
     with pytest.raises(ValueError, match="up to 20 letters"):
         reminder_name(typed, "both")

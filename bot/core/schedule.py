@@ -43,7 +43,7 @@ _TIME_RE = re.compile(
 _OFFSET_RE = re.compile(
     r"^(?:(?:utc|gmt)\s*)?(?P<sign>[+\-\u2212\u2013])\s*(?P<h>\d{1,2})(?:[:.]?(?P<m>\d{2}))?$"
 )
-_NAME_RE = re.compile(r"^[\w][\w \-]*$")
+_NAME_RE = re.compile(r"^[^\W_](?:[^\W_]|[ \-])*$")  # letters and digits, spaces, dashes
 _NOT_ZONES = ("localtime", "posixrules", "Factory")
 _OFFSET_MIN, _OFFSET_MAX = timedelta(hours=-12), timedelta(hours=14)
 _FIXED_NAMES = frozenset(
