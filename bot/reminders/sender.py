@@ -24,11 +24,11 @@ from bot.core.knowledge import Knowledge
 from bot.reminders.errors import DMsClosed, RateLimited, Rejected, Transient, UnknownRecipient
 from bot.store import Claim, Store
 from bot.store.faults import StoreError
-from bot.ui.reminder_buttons import reminder_message
+from bot.ui.reminder_buttons import day_pages, reminder_message
 
 log = logging.getLogger(__name__)
 
-_PAYLOADS_KEPT = 64
+_PAGES_KEPT = 64
 
 
 class DMSender:
@@ -47,7 +47,7 @@ class DMSender:
         self.knowledge = knowledge
         self.timeout_s = timeout_s
         self._session: aiohttp.ClientSession | None = None
-        self._payloads: dict[tuple[str, date, int, str, int], bytes] = {}
+        self._pages: dict[tuple[str, date, int, str], list[discord.Embed]] = {}
 
     async def close(self) -> None:
         if self._session is not None:
@@ -68,26 +68,31 @@ class DMSender:
             raise Rejected("the DM channel is unknown, even a new one") from exc
 
     def _payload(self, claim: Claim) -> bytes:
-        """The DM's JSON body: the day's routine (the same for everyone with that routine
-        that day) under the reminder's own name, with its own Stop button. Each DM's pages
-        are rebuilt from the custom ids of its Previous / Next buttons (bot.ui.pages)."""
+        """The DM's JSON body: the day's routine under the reminder's name (made once for
+        everyone with that routine and name that day), with the reminder's own Stop button.
+        Each DM's other pages are rebuilt from its Previous / Next buttons (bot.ui.pages)."""
         knowledge = self.knowledge()
-        key = (claim.routine, claim.local_date, id(knowledge), claim.name, claim.subscription_id)
-        payload = self._payloads.get(key)  # a retry sends the same body again
-        if payload is None:
-            embed, view = reminder_message(
-                knowledge, claim.routine, claim.local_date, claim.subscription_id, claim.name
-            )
-            body = {
-                "embeds": [embed.to_dict()],
-                "components": view.to_components() if view is not None else [],
-                "allowed_mentions": {"parse": []},
-            }
-            payload = json.dumps(body, separators=(",", ":")).encode()
-            if len(self._payloads) > _PAYLOADS_KEPT:
-                self._payloads.clear()
-            self._payloads[key] = payload
-        return payload
+        key = (claim.routine, claim.local_date, id(knowledge), claim.name)
+        pages = self._pages.get(key)
+        if pages is None:
+            pages = day_pages(knowledge, claim.routine, claim.local_date, claim.name)
+            if len(self._pages) > _PAGES_KEPT:
+                self._pages.clear()
+            self._pages[key] = pages
+        embed, view = reminder_message(
+            knowledge,
+            claim.routine,
+            claim.local_date,
+            claim.subscription_id,
+            claim.name,
+            pages=pages,
+        )
+        body = {
+            "embeds": [embed.to_dict()],
+            "components": view.to_components() if view is not None else [],
+            "allowed_mentions": {"parse": []},
+        }
+        return json.dumps(body, separators=(",", ":")).encode()
 
     async def _dm_channel(self, user_id: int) -> int:
         """Open the member's DM channel. Its failures cannot have created the DM."""
@@ -169,7 +174,7 @@ class _StaleChannel(Exception):
 
 
 def _with_nonce(payload: bytes, nonce: str | None) -> bytes:
-    """The cached JSON body with this DM's nonce added (the body ends with its closing brace)."""
+    """The JSON body with this DM's nonce added (the body ends with its closing brace)."""
     if nonce is None:
         return payload
     return payload[:-1] + b',"nonce":"' + nonce.encode() + b'","enforce_nonce":true}'

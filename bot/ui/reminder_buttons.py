@@ -34,25 +34,41 @@ GONE = "That reminder is already gone. /remind list shows yours."
 _DAY = r"(?P<day>\d{4}-\d{2}-\d{2})"
 
 
+def day_pages(knowledge: Knowledge, routine: str, day: date, name: str) -> list[discord.Embed]:
+    """The day's routine from knowledge/ under the reminder's name, as pages of a whole
+    message each (the same for every reminder of that routine and name that day)."""
+    reply = day_routine_reply(routine_for(day, knowledge), routine, knowledge)
+    footer = f"Reminder “{name}” · /remind list" if name else "/remind list shows your streak"
+    return paginate(reply, budget=MESSAGE_TEXT_MAX, footer=footer)
+
+
 def day_paged(
     knowledge: Knowledge, routine: str, day: date, subscription_id: int, name: str
 ) -> Paged:
-    """The day's routine from knowledge/ as pages of a whole message each, with Done, Skip
-    today and Stop under every page."""
-    reply = day_routine_reply(routine_for(day, knowledge), routine, knowledge)
-    footer = f"Reminder “{name}” · /remind list" if name else "/remind list shows your streak"
-    pages = paginate(reply, budget=MESSAGE_TEXT_MAX, footer=footer)
-    buttons = (DayButton("done", day), DayButton("skip", day), StopButton(subscription_id))
-    return Paged(pages, buttons)
+    """The day's pages with Done, Skip today and Stop (that reminder) under every page."""
+    pages = day_pages(knowledge, routine, day, name)
+    return Paged(pages, day_buttons(day, subscription_id))
+
+
+def day_buttons(day: date, subscription_id: int) -> tuple[discord.ui.Item[Any], ...]:
+    return DayButton("done", day), DayButton("skip", day), StopButton(subscription_id)
 
 
 def reminder_message(
-    knowledge: Knowledge, routine: str, day: date, subscription_id: int = 0, name: str = ""
+    knowledge: Knowledge,
+    routine: str,
+    day: date,
+    subscription_id: int = 0,
+    name: str = "",
+    *,
+    pages: list[discord.Embed] | None = None,
 ) -> tuple[discord.Embed, discord.ui.View | None]:
-    """The day's DM: its routine, the disclaimer, and the buttons (its first page)."""
+    """The day's DM: its routine, the disclaimer, and the buttons (its first page).
+    ``pages``: the day_pages already made for this routine, day and name."""
+    if pages is None:
+        pages = day_pages(knowledge, routine, day, name)
     args = f"{routine}.{day.isoformat()}.{subscription_id}"
-    paged = day_paged(knowledge, routine, day, subscription_id, name)
-    return page_message("day", args, paged)
+    return page_message("day", args, Paged(pages, day_buttons(day, subscription_id)))
 
 
 @page_source("day")
