@@ -171,6 +171,12 @@ async def test_names_are_offered_as_the_member_types(running_bot, double):
     ]
     every = await double.autocomplete("remind", "name", subcommand="remove")
     assert [c["value"] for c in await every.choices()] == ["stretches", "core"]
+    tested = await double.slash("remind", {"name": "core"}, subcommand="test")
+    assert "Sent!" in (await tested.reply())["content"]
+    (dm,) = dms(double, double.member)
+    assert dm["embeds"][0]["footer"]["text"] == "Reminder “core” · /remind list"
+    wrong = await double.slash("remind", {"name": "nope"}, subcommand="test")
+    assert "no reminder named that" in (await wrong.reply())["content"]
 
 
 async def test_stop_under_one_reminder_stops_that_one_only(running_bot, double, clock):

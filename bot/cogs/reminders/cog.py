@@ -250,6 +250,9 @@ class Reminders(commands.Cog):
         member = interaction.user.id
         wanted = " ".join(name.lower().split()) if name else None
         sub = await self.bot.store.subscription(member, wanted)
+        if wanted and sub is None:
+            await respond(interaction, "You have no reminder named that. /remind list shows yours.")
+            return
         now = self.bot.clock.now()
         tz = sub.tz if sub else (await self.bot.store.zone(member) or "UTC")
         claim = Claim(
