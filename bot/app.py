@@ -26,6 +26,7 @@ from bot.core.knowledge import Knowledge, load_knowledge
 from bot.core.matching import Matcher
 from bot.store import Store
 from bot.store.faults import DatabaseUnusable, StoreError
+from bot.ui.pages import PageButton
 from bot.ui.respond import PERMISSION_TEXT, report_failure, tell
 
 log = logging.getLogger(__name__)
@@ -137,6 +138,7 @@ class RunClubBot(commands.Bot):
         self.store = self._given_store or await Store.open(self.settings.database)
         self.store.on_fatal = self.stop_with_error
         self._watchdog = asyncio.create_task(self._watch_database(), name="database-watchdog")
+        self.add_dynamic_items(PageButton)  # the pager every extension's long replies share
         for name in EXTENSIONS:
             await self.load_extension(name)
         settle_heap()

@@ -81,6 +81,9 @@ async def double(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DiscordDouble
     finally:
         await fake.close()
     assert not fake.internal_errors, f"the Discord double failed: {fake.internal_errors}"
+    assert not fake.too_long, (
+        f"messages over {fake.phone_text_max} characters of text, as (id, total): {fake.too_long}"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -117,15 +117,17 @@ async def subscribe(
     user: User | None = None,
     time: str = "07:30",
     routine: str = "both",
-    tz: str = "Europe/London",
+    tz: str | None = "Europe/London",
+    name: str | None = None,
 ) -> tuple[InteractionHandle, dict[str, Any]]:
-    """/remind subscribe; returns the interaction and the message the member sees."""
-    handle = await double.slash(
-        "remind",
-        {"time": time, "routine": routine, "timezone": tz},
-        subcommand="subscribe",
-        user=user,
-    )
+    """/remind subscribe (``tz=None``: without a zone; ``name``: the reminder's); returns the
+    interaction and the message the member sees."""
+    options = {"time": time, "routine": routine}
+    if tz is not None:
+        options["timezone"] = tz
+    if name is not None:
+        options["name"] = name
+    handle = await double.slash("remind", options, subcommand="subscribe", user=user)
     return handle, await handle.reply()
 
 
@@ -178,6 +180,26 @@ def text_of(msg: dict[str, Any]) -> str:
         parts += [e.get("title") or "", e.get("description") or ""]
         parts += [f"{f['name']} {f['value']}" for f in e.get("fields") or []]
     return "\n".join(parts)
+
+
+def next_button(msg: dict[str, Any]) -> dict[str, Any] | None:
+    """A paged message's Next button, if it has one."""
+    return next((c for c in components(msg) if c["custom_id"].startswith("pg:")
+                 and c["custom_id"].endswith(":n")), None)  # fmt: skip
+
+
+async def all_pages(
+    double: DiscordDouble, msg: dict[str, Any], user: User | None = None, limit: int = 20
+) -> list[dict[str, Any]]:
+    """Every page of a paged message, as a member sees them: its embed now, then after each
+    press of Next until Next is disabled (a message without pages is its one page)."""
+    pages = [msg["embeds"][0]]
+    while (button := next_button(msg)) is not None and not button.get("disabled"):
+        turned = await double.click(msg, button["custom_id"], user=user)
+        msg = await turned.message()
+        pages.append(msg["embeds"][0])
+        assert len(pages) <= limit, "Next never ends"
+    return pages
 
 
 async def ephemeral_text(handle: InteractionHandle) -> str:
@@ -264,4 +286,4 @@ async def at(clock: FakeClock, bot: RunClubBot, when: datetime) -> None:
 def dms(double: DiscordDouble, user: User) -> list[dict[str, Any]]:
     """The reminder DMs a member got (not the bot's answers to their button clicks there)."""
     sent = double.sent_messages(double.dm_channel(user).id)
-    return [m for m in sent if "remind:stop" in custom_ids(m)]
+    return [m for m in sent if any(c.startswith("remind:stop") for c in custom_ids(m))]

@@ -51,7 +51,7 @@ async def test_a_subscription_in_an_unknown_zone_is_paused_and_the_others_go_out
     assert len(dms(double, double.member)) == 1 and len(dms(double, third)) == 1
     assert dms(double, double.other_member) == []
 
-    handle = await double.slash("remind", subcommand="status", user=double.other_member)
+    handle = await double.slash("remind", subcommand="list", user=double.other_member)
     status = text_of(await handle.reply())
     assert "Paused" in status and "could not be read" in status
     assert (await handle.followup(0))["content"] == QUARANTINE_NOTICE

@@ -148,7 +148,25 @@ async def test_messages_over_discords_limits_are_refused_like_discord_does(runni
         await channel.send(embed=too_long)
     assert [len(problems) for _, problems in double.rejected] == [1, 1]
     assert "4097 characters" in double.rejected[1][1][0]
+    double.phone_text_max = None  # Discord's largest message, on purpose: no phone check
     await channel.send("x" * 2000, embed=discord.Embed(description="d" * 4000))  # at the limits
+
+
+async def test_a_message_over_2000_characters_in_all_is_noted_and_fails_the_test(
+    running_bot, double
+):
+    """The phone rule: content and embed text together at most 2,000 characters, for every
+    message the bot sends or edits (the double fixture fails a test that sent one over)."""
+    channel = running_bot.get_channel(double.channel("general").id)
+    fits = await channel.send(
+        "x" * 1000, embed=discord.Embed(title="t" * 10, description="d" * 990)
+    )
+    assert double.too_long == []
+    over = await channel.send("x" * 1000, embed=discord.Embed(description="d" * 1001))
+    assert double.too_long == [(str(over.id), 2001)]
+    await fits.edit(content="x" * 1500)  # an edit counts the message as it leaves it
+    assert double.too_long[-1] == (str(fits.id), 2500)
+    double.too_long.clear()  # noted as meant; the fixture would fail the test otherwise
 
 
 async def test_pings_follow_discords_allowed_mentions_rules(running_bot, double):

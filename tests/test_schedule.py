@@ -14,9 +14,14 @@ from bot.core.schedule import (
     due_on,
     next_due,
     parse_time,
+    read_zone,
+    reminder_name,
     resolve_zone,
     routine_for,
     zone_choices,
+    zone_hint,
+    zone_label,
+    zone_of,
 )
 
 
@@ -33,6 +38,20 @@ from bot.core.schedule import (
         ("12pm", time(12, 0)),
         ("0:05", time(0, 5)),
         (" 6:45am ", time(6, 45)),
+        # the forms members bring from other reminder bots
+        ("7.30", time(7, 30)),
+        ("19.30", time(19, 30)),
+        ("0730", time(7, 30)),
+        ("1930", time(19, 30)),
+        ("730", time(7, 30)),
+        ("noon", time(12, 0)),
+        ("Midnight", time(0, 0)),
+        ("12 noon", time(12, 0)),
+        ("7:30 am", time(7, 30)),
+        ("7:30 AM", time(7, 30)),
+        ("7 a.m.", time(7, 0)),
+        ("7.30pm", time(19, 30)),
+        ("730pm", time(19, 30)),
     ],
 )
 def test_parse_time_accepts(text, expected):
@@ -40,13 +59,15 @@ def test_parse_time_accepts(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text", ["25:00", "7.30pm", "noon", "", "   ", "13pm", "7:60", "19", "x" * 500]
+    "text",
+    ["25:00", "2400", "7.5", "", "   ", "13pm", "0pm", "7:60", "19", "7:30 xm", "x" * 500],
 )
 def test_parse_time_refuses_with_what_is_accepted(text):
     with pytest.raises(ValueError) as info:
         parse_time(text)
     message = str(info.value)
-    assert "07:30" in message and "7pm" in message
+    for accepted in ("07:30", "7:30 am", "7.30", "0730", "7pm", "noon", "midnight"):
+        assert accepted in message
     assert len(message) < 120
 
 
@@ -64,12 +85,126 @@ def test_resolve_zone_and_typo_suggestion():
         assert "Europe/London" in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("Etc/UTC", "Etc/UTC"),
+        ("etc/utc", "Etc/UTC"),
+        ("GMT", "GMT"),
+        ("UTC", "UTC"),
+        ("utc", "UTC"),
+        ("UTC+2", "UTC+02:00"),
+        ("utc +2", "UTC+02:00"),
+        ("GMT-05:30", "UTC-05:30"),
+        ("UTC+5:45", "UTC+05:45"),
+        ("+0530", "UTC+05:30"),
+        ("-3", "UTC-03:00"),
+        ("UTC\u22123", "UTC-03:00"),  # a typographic minus
+        ("UTC+14", "UTC+14:00"),
+        ("UTC-12", "UTC-12:00"),
+        ("GMT+0", "UTC"),
+        ("Etc/GMT+2", "Etc/GMT+2"),  # IANA's own name, which means UTC-2
+    ],
+)
+def test_read_zone_takes_iana_names_and_fixed_offsets(typed, key):
+    zone = read_zone(typed)
+    assert zone.key == key
+    assert zone_of(zone.key) == zone  # what is stored reads back as the same zone
+
+
+def test_a_fixed_offset_is_that_offset_all_year_and_says_so():
+    plus2 = read_zone("UTC+2")
+    for month in (1, 7):
+        at = datetime(2026, month, 1, 12, tzinfo=UTC)
+        assert at.astimezone(plus2.tz).utcoffset() == timedelta(hours=2)
+        assert zone_label(plus2, at) == "UTC+02:00"
+    assert plus2.fixed and "daylight saving" in zone_hint(plus2)
+    assert "Europe/" in zone_hint(plus2)  # points at a city zone
+    assert "UTC-2" in zone_hint(read_zone("Etc/GMT+2"))
+    london = read_zone("Europe/London")
+    assert not london.fixed and zone_hint(london) == ""
+    summer = datetime(2026, 7, 1, tzinfo=UTC)
+    assert zone_label(london, summer) == "Europe/London, UTC+01:00 now"
+
+
+@pytest.mark.parametrize("typed", ["UTC+2", "utc+02", "GMT+2", "UTC+2:00", "UTC+25", "UTC+2pm"])
+def test_an_offset_is_never_suggested_as_a_name(typed):
+    try:
+        zone = read_zone(typed)
+    except ZoneError as exc:
+        assert exc.suggestion is None and "Did you mean" not in str(exc)
+    else:
+        assert zone.key == "UTC+02:00"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("EST", "America/New_York"),
+        ("est", "America/New_York"),
+        ("PDT", "America/Los_Angeles"),
+        ("CET", "Europe/Paris"),
+        ("BST", "Europe/London"),
+        ("IST", "Asia/Kolkata"),
+        ("AEST", "Australia/Sydney"),
+    ],
+)
+def test_an_abbreviation_is_mapped_to_a_zone_to_confirm(typed, meant):
+    with pytest.raises(ZoneError) as info:
+        read_zone(typed)
+    assert info.value.suggestion == meant
+    assert f"Did you mean {meant}?" in str(info.value)
+    assert zone_choices(typed)[0] == meant  # autocomplete offers it first
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [("UTC+15", "UTC-12 to UTC+14"), ("UTC+02:75", "minutes"), ("", "empty")],
+)
+def test_a_bad_offset_says_why(typed, says):
+    with pytest.raises(ZoneError) as info:
+        read_zone(typed)
+    assert says in str(info.value)
+
+
+def test_a_stored_key_reads_back_or_fails_plainly():
+    assert zone_of("America/New_York").tz == ZoneInfo("America/New_York")
+    assert zone_of("UTC-05:30").tz.utcoffset(None) == timedelta(hours=-5, minutes=-30)
+    for bad in ("Europe/Atlantis", "EST?", "", "../../etc/passwd"):
+        with pytest.raises(ZoneError):
+            zone_of(bad)
+
+
+@pytest.mark.parametrize(
+    ("typed", "routine", "name"),
+    [
+        (None, "stretches", "stretches"),
+        ("", "core", "core"),
+        ("  ", "both", "daily"),
+        ("Evening  Core", "core", "evening core"),
+        ("am-stretch-2", "both", "am-stretch-2"),
+        ("Étirements", "stretches", "étirements"),
+    ],
+)
+def test_reminder_names(typed, routine, name):
+    assert reminder_name(typed, routine) == name
+
+
+@pytest.mark.parametrize("typed", ["x" * 21, "a:b", "-lead", "<@123>", "hi!", "snake_case"])
+def test_reminder_names_refused(typed):
+    with pytest.raises(ValueError, match="up to 20 letters"):
+        reminder_name(typed, "both")
+
+
 def test_zone_choices_for_autocomplete():
     assert zone_choices("Europe/Lon")[0] == "Europe/London"
     assert "America/New_York" in zone_choices("new york")
     assert "Asia/Kolkata" in zone_choices("kolk")
     assert len(zone_choices("")) == 25
-    assert all(len(zone_choices(q)) <= 25 for q in ("a", "Europe", "zzzz"))
+    assert all(len(zone_choices(q)) <= 25 for q in ("a", "Europe", "zzzz", "utc+2"))
+    assert zone_choices("utc+2")[0] == "UTC+02:00"
+    assert zone_choices("gmt-5:30")[0] == "UTC-05:30"
+    assert "Etc/UTC" in zone_choices("etc/u")
 
 
 def local(dt: datetime, tz: str) -> datetime:

@@ -295,7 +295,7 @@ class Console:
         cog.dispatcher.start()
         self.dispatcher = cog.dispatcher
 
-    def show_dm(self, embed: discord.Embed, view: discord.ui.View) -> int:
+    def show_dm(self, embed: discord.Embed, view: discord.ui.View | None) -> int:
         mid = next_id()
         self._dms.add(mid)
         self._private[mid] = False
@@ -314,7 +314,9 @@ class ConsoleDMs:
     async def send(self, claim: Claim) -> int:
         """A reminder DM (the dispatcher's, or /remind test's); returns its message id."""
         knowledge = self.console.knowledge
-        embed, view = reminder_message(knowledge, claim.routine, claim.local_date)
+        embed, view = reminder_message(
+            knowledge, claim.routine, claim.local_date, claim.subscription_id, claim.name
+        )
         return self.console.show_dm(embed, view)
 
     async def close(self) -> None:

@@ -83,7 +83,7 @@ HELP_TEXT = (
     "**/stretches** `[before|after]`: dynamic stretches before a run, static ones after\n"
     "**/core**: core exercises that support your upper back\n"
     "**/disclaimer**: what my answers are, and are not\n"
-    "**/remind**: a daily stretch or core routine by DM, at your local time\n"
+    "**/remind**: up to three daily stretch or core routines by DM, at your local time\n"
     "**/forgetme**: delete everything I store about you\n\n"
     "You can also mention me with a question anywhere, reply to one of my messages, or send "
     "me a DM: I always answer. In channels the admins enabled (**/config channels**), I "

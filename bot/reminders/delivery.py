@@ -19,8 +19,9 @@ attempt is recorded in the claim, before any request; if the first request only 
 later (it waited for a slot, or every earlier request was refused before Discord could store
 anything: a 429, a connection that never opened), it is stamped again just before.
 
-Failures that are not ambiguous keep their old handling: closed DMs pause the subscription,
-an unknown user removes it, 429s are waited out, other refusals record 'failed'. Outcomes are
+Failures that are not ambiguous keep their old handling: closed DMs pause the member's
+reminders (all of them: the DMs are the member's), an unknown user removes their reminders,
+429s are waited out, other refusals record 'failed'. Outcomes are
 written in batches: a crash before the write leaves the send 'claimed', and the next start
 retries it with its nonce.
 """
@@ -50,7 +51,7 @@ STAMP_SLACK_S = 5.0
 # A 429 asks for this many waits at most before the day is given up.
 RATE_LIMITS_MAX = 20
 
-DMS_CLOSED_REASON = "Your DMs are closed to this bot, so the daily reminder could not be sent."
+DMS_CLOSED_REASON = "Your DMs are closed to this bot, so your reminders could not be sent."
 DMS_CLOSED_NOTICE = (
     "Your daily reminders are paused: I could not DM you (your DMs are closed to this "
     "server's members or to me). Open your DMs, then use /remind resume."
@@ -162,9 +163,9 @@ class Delivery:
                 give_up(f"rejected: {exc}")
                 return
             except UnknownRecipient:
-                await self.store.delete_subscription(claim.subscription_id)
+                await self.store.unsubscribe(claim.user_id)
                 self.counts["removed"] += 1
-                log.info("reminder %s: unknown user; subscription removed", claim.send_id)
+                log.info("reminder %s: unknown user; their reminders removed", claim.send_id)
                 return
             except (Transient, TimeoutError, OSError) as exc:
                 failures += 1
@@ -190,16 +191,13 @@ class Delivery:
             return
 
     async def _pause(self, claim: Claim) -> None:
-        """Closed DMs: the day failed; the subscription pauses and the member is told later."""
+        """Closed DMs: the day failed; the member's reminders pause (one notice, told later)."""
         self.record(claim, "failed", "dms closed")
-        await self.store.pause_subscription(
-            claim.subscription_id,
-            reason=DMS_CLOSED_REASON,
-            notice=DMS_CLOSED_NOTICE,
-            at=self.clock.now(),
+        await self.store.pause_member(
+            claim.user_id, reason=DMS_CLOSED_REASON, notice=DMS_CLOSED_NOTICE, at=self.clock.now()
         )
         self.counts["paused"] += 1
-        log.info("reminder %s: DMs closed; subscription paused", claim.send_id)
+        log.info("reminder %s: DMs closed; the member's reminders paused", claim.send_id)
 
     async def _wait(self, sleep: Awaitable[None]) -> None:
         """Sleep before a retry; a stop cancels a send asleep here without a drain."""

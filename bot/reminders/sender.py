@@ -24,11 +24,11 @@ from bot.core.knowledge import Knowledge
 from bot.reminders.errors import DMsClosed, RateLimited, Rejected, Transient, UnknownRecipient
 from bot.store import Claim, Store
 from bot.store.faults import StoreError
-from bot.ui.reminder_buttons import reminder_message
+from bot.ui.reminder_buttons import day_pages, reminder_message
 
 log = logging.getLogger(__name__)
 
-_PAYLOADS_KEPT = 64
+_PAGES_KEPT = 64
 
 
 class DMSender:
@@ -47,7 +47,7 @@ class DMSender:
         self.knowledge = knowledge
         self.timeout_s = timeout_s
         self._session: aiohttp.ClientSession | None = None
-        self._payloads: dict[tuple[str, date, int], bytes] = {}
+        self._pages: dict[tuple[str, date, int, str], list[discord.Embed]] = {}
 
     async def close(self) -> None:
         if self._session is not None:
@@ -55,7 +55,7 @@ class DMSender:
 
     async def send(self, claim: Claim) -> int | None:
         """One DM; returns its message id. A claim with a send record carries its nonce."""
-        payload = self._payload(claim.routine, claim.local_date)
+        payload = self._payload(claim)
         nonce = claim.nonce if claim.send_id else None
         channel_id = claim.dm_channel_id or await self._dm_channel(claim.user_id)
         try:
@@ -67,23 +67,32 @@ class DMSender:
         except _StaleChannel as exc:
             raise Rejected("the DM channel is unknown, even a new one") from exc
 
-    def _payload(self, routine: str, day: date) -> bytes:
-        """The DM's JSON body; everyone with the same routine gets the same one that day."""
+    def _payload(self, claim: Claim) -> bytes:
+        """The DM's JSON body: the day's routine under the reminder's name (made once for
+        everyone with that routine and name that day), with the reminder's own Stop button.
+        Each DM's other pages are rebuilt from its Previous / Next buttons (bot.ui.pages)."""
         knowledge = self.knowledge()
-        key = (routine, day, id(knowledge))
-        payload = self._payloads.get(key)
-        if payload is None:
-            embed, view = reminder_message(knowledge, routine, day)
-            body = {
-                "embeds": [embed.to_dict()],
-                "components": view.to_components(),
-                "allowed_mentions": {"parse": []},
-            }
-            payload = json.dumps(body, separators=(",", ":")).encode()
-            if len(self._payloads) > _PAYLOADS_KEPT:
-                self._payloads.clear()
-            self._payloads[key] = payload
-        return payload
+        key = (claim.routine, claim.local_date, id(knowledge), claim.name)
+        pages = self._pages.get(key)
+        if pages is None:
+            pages = day_pages(knowledge, claim.routine, claim.local_date, claim.name)
+            if len(self._pages) > _PAGES_KEPT:
+                self._pages.clear()
+            self._pages[key] = pages
+        embed, view = reminder_message(
+            knowledge,
+            claim.routine,
+            claim.local_date,
+            claim.subscription_id,
+            claim.name,
+            pages=pages,
+        )
+        body = {
+            "embeds": [embed.to_dict()],
+            "components": view.to_components() if view is not None else [],
+            "allowed_mentions": {"parse": []},
+        }
+        return json.dumps(body, separators=(",", ":")).encode()
 
     async def _dm_channel(self, user_id: int) -> int:
         """Open the member's DM channel. Its failures cannot have created the DM."""
@@ -165,7 +174,7 @@ class _StaleChannel(Exception):
 
 
 def _with_nonce(payload: bytes, nonce: str | None) -> bytes:
-    """The cached JSON body with this DM's nonce added (the body ends with its closing brace)."""
+    """The JSON body with this DM's nonce added (the body ends with its closing brace)."""
     if nonce is None:
         return payload
     return payload[:-1] + b',"nonce":"' + nonce.encode() + b'","enforce_nonce":true}'

@@ -13,9 +13,9 @@
                    the leader lock that lets one process of several send the reminders
 
 Holds the answer channels per guild, asked questions (for gaps and stats) and answer feedback,
-each with its server, the phrasings each server's admins taught, reminder subscriptions, the
-per-day send records, notices waiting for a member, and the Done / Skip presses behind a
-streak. Every method takes and returns timezone-aware datetimes.
+each with its server, the phrasings each server's admins taught, members' named reminders and
+time zones, the per-day send records, notices waiting for a member, and the Done / Skip
+presses behind a streak. Every method takes and returns timezone-aware datetimes.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from bot.store.model import (
     Stats,
     Subscription,
     SubscriptionStatus,
+    TooManyReminders,
     Vote,
     normalise_question,
     reminder_nonce,
@@ -65,6 +66,7 @@ __all__ = [
     "StoreError",
     "Subscription",
     "SubscriptionStatus",
+    "TooManyReminders",
     "TransferError",
     "Unavailable",
     "Vote",

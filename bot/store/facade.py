@@ -170,7 +170,7 @@ class Store:
     async def unlearn(self, *, guild_id: int, phrasing_id: int) -> bool:
         return await self.learning.unlearn(guild_id=guild_id, phrasing_id=phrasing_id)
 
-    # -- subscriptions ----------------------------------------------------------------------
+    # -- reminders and the member's time zone ----------------------------------------------
 
     async def subscribe(
         self,
@@ -181,9 +181,11 @@ class Store:
         tz: str,
         routine: str,
         at: datetime,
+        name: str = "daily",
     ) -> tuple[Subscription, bool]:
         return await self.subscriptions.subscribe(
             user_id=user_id,
+            name=name,
             dm_channel_id=dm_channel_id,
             local_time=local_time,
             tz=tz,
@@ -191,20 +193,38 @@ class Store:
             at=at,
         )
 
-    async def subscription(self, user_id: int) -> Subscription | None:
+    async def reminders(self, user_id: int) -> list[Subscription]:
+        """A member's reminders, by time of day."""
         return await self.subscriptions.of_member(user_id)
+
+    async def subscription(self, user_id: int, name: str | None = None) -> Subscription | None:
+        """A member's reminder ``name``; without a name, their earliest one."""
+        if name is not None:
+            return await self.subscriptions.named(user_id, name)
+        found = await self.subscriptions.of_member(user_id)
+        return found[0] if found else None
 
     async def subscription_by_id(self, subscription_id: int) -> Subscription | None:
         return await self.subscriptions.by_id(subscription_id)
 
-    async def pause(self, user_id: int, *, reason: str, at: datetime) -> bool:
-        return await self.subscriptions.pause(user_id, reason=reason, at=at)
+    async def zone(self, user_id: int) -> str | None:
+        return await self.subscriptions.zone(user_id)
 
-    async def resume(self, user_id: int, *, at: datetime) -> Subscription | None:
-        return await self.subscriptions.resume(user_id, at=at)
+    async def set_zone(self, user_id: int, tz: str, *, at: datetime) -> list[Subscription]:
+        return await self.subscriptions.set_zone(user_id, tz, at=at)
 
-    async def unsubscribe(self, user_id: int) -> bool:
-        return await self.subscriptions.unsubscribe(user_id)
+    async def pause(
+        self, user_id: int, name: str | None = None, *, reason: str, at: datetime
+    ) -> int:
+        return await self.subscriptions.pause(user_id, name, reason=reason, at=at)
+
+    async def resume(
+        self, user_id: int, name: str | None = None, *, at: datetime
+    ) -> list[Subscription]:
+        return await self.subscriptions.resume(user_id, name, at=at)
+
+    async def unsubscribe(self, user_id: int, name: str | None = None) -> int:
+        return await self.subscriptions.unsubscribe(user_id, name)
 
     async def set_dm_channel(self, user_id: int, channel_id: int | None) -> None:
         await self.subscriptions.set_dm_channel(user_id, channel_id)
@@ -218,6 +238,11 @@ class Store:
         return await self.subscriptions.pause_by_id(
             subscription_id, reason=reason, notice=notice, at=at
         )
+
+    async def pause_member(
+        self, user_id: int, *, reason: str, notice: str | None, at: datetime
+    ) -> int:
+        return await self.subscriptions.pause_member(user_id, reason=reason, notice=notice, at=at)
 
     async def delete_subscription(self, subscription_id: int) -> bool:
         return await self.subscriptions.delete(subscription_id)

@@ -114,6 +114,15 @@ class Subscription:
     updated_at: datetime
     next_due: datetime
     next_local_date: date
+    name: str = "daily"  # unique per member; a member has up to MAX_REMINDERS
+
+
+class TooManyReminders(ValueError):
+    """A new reminder for a member who already has the most a member may have."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"a member has at most {limit} reminders")
+        self.limit = limit
 
 
 @dataclass(frozen=True)
@@ -122,6 +131,7 @@ class Claim:
 
     ``first_attempt``: the earliest instant a request for it may have gone out (recorded
     before any request does); None for a DM that is not a daily reminder (/remind test).
+    ``name``: the reminder's name, shown in the DM (empty: a test DM without a reminder).
     """
 
     send_id: int
@@ -132,6 +142,7 @@ class Claim:
     local_date: date
     due: datetime
     first_attempt: datetime | None = None
+    name: str = ""
 
     @property
     def nonce(self) -> str:

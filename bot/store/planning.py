@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfoNotFoundError
 
-from bot.core.schedule import ZoneError, next_due, resolve_zone
+from bot.core.schedule import ZoneError, next_due, zone_of
 from bot.store.model import RoutineAction
 
 QUARANTINE_REASON = (
@@ -20,8 +20,8 @@ QUARANTINE_REASON = (
 )
 QUARANTINE_NOTICE = (
     "Your daily reminders are paused: I could not work out your next reminder time (your "
-    "time zone may not be known on my machine any more). Use /remind subscribe to set them "
-    "up again."
+    "time zone may not be known on my machine any more). Set your zone again with "
+    "/remind timezone, then use /remind resume."
 )
 ABANDONED_DETAIL = "unconfirmed after the retry window; the DM may or may not have arrived"
 LATE_DETAIL = "late"
@@ -57,7 +57,7 @@ def plan_due(
 
     Raises for a subscription that cannot be scheduled (a zone this machine does not know).
     """
-    zone = resolve_zone(tz)
+    zone = zone_of(tz).tz
     on_time = now - due <= grace
     catch_up = None
     if not on_time:

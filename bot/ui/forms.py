@@ -1,7 +1,8 @@
 """The Remind me daily button (under /stretches and /core) and the short form it opens.
 
-The form asks for a time and a time zone, then leads to the same subscription as
-/remind subscribe: its submission is handed to the reminders cog. Handlers discord.py calls
+The form asks for a time and a time zone (filled in with the member's stored zone, and
+optional once one is stored), then leads to the same reminder as /remind subscribe, named
+after the routine: its submission is handed to the reminders cog. Handlers discord.py calls
 take ``discord.Interaction[Any]``, as discord.py declares them (see bot.ui.faq_items).
 """
 
@@ -29,7 +30,8 @@ def remind_me_button(routine: str) -> discord.ui.Item[Any]:
 
 async def start_subscribe(interaction: discord.Interaction[RunClubBot], routine: str) -> None:
     """Open the subscribe form for ``routine`` (the Remind me daily flow)."""
-    await interaction.response.send_modal(SubscribeForm(routine))
+    zone = await interaction.client.store.zone(interaction.user.id)
+    await interaction.response.send_modal(SubscribeForm(routine, zone))
 
 
 class RemindMeButton(
@@ -68,27 +70,30 @@ class SubscribeForm(discord.ui.Modal):
 
     time_input: discord.ui.TextInput[SubscribeForm] = discord.ui.TextInput(
         label="Time (your local time)",
-        placeholder="07:30, 7:30pm or 19:30",
+        placeholder="07:30, 7:30 am, 7pm, noon",
         max_length=20,
         custom_id="time",
     )
     zone_input: discord.ui.TextInput[SubscribeForm] = discord.ui.TextInput(
         label="Time zone",
-        placeholder="Europe/London, America/New_York…",
+        placeholder="Europe/London, America/New_York, UTC+2…",
         max_length=60,
         custom_id="timezone",
     )
 
-    def __init__(self, routine: str) -> None:
+    def __init__(self, routine: str, zone: str | None = None) -> None:
         super().__init__(
             title=f"Daily {ROUTINE_NAMES.get(routine, 'routine')} by DM",
             custom_id=f"remind:form:{routine}",
         )
         self.routine = routine
+        if zone:  # remembered: shown, and may be left as it is or emptied
+            self.zone_input.default = zone
+            self.zone_input.required = False
 
     async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
         await _reminders(interaction).subscribe(
-            interaction, self.time_input.value, self.routine, self.zone_input.value
+            interaction, self.time_input.value, self.routine, self.zone_input.value or None
         )
 
     async def on_error(  # type: ignore[override]  # Modal's own narrows BaseView's

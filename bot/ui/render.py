@@ -9,7 +9,7 @@ import discord
 
 from bot.core.knowledge import Knowledge
 from bot.core.replies import Reply
-from bot.ui.text import fit
+from bot.ui.text import cut, fit
 
 COLOURS: dict[str, discord.Colour] = {
     "answer": discord.Colour.green(),
@@ -21,6 +21,7 @@ COLOURS: dict[str, discord.Colour] = {
 }
 DISCLAIMER_FIELD = "Please note"
 FAQ_HINT = "Browse everything the guide covers with /faq."
+FOOTER_SHORT_MAX = 60
 ROUTINE_NAMES = {"stretches": "stretches", "core": "core exercises", "both": "stretches and core"}
 
 
@@ -36,8 +37,16 @@ def reply_embed(reply: Reply, knowledge: Knowledge | None = None) -> discord.Emb
         embed.add_field(name=DISCLAIMER_FIELD, value=reply.disclaimer, inline=False)
     entry = knowledge.entries.get(reply.entry_id) if knowledge and reply.entry_id else None
     if entry is not None:
-        embed.set_footer(text=f"Matched FAQ: {entry.title} · Guide section: {entry.section}")
+        embed.set_footer(text=answer_footer(entry.section))
     return fit(embed)
+
+
+def answer_footer(section: str) -> str:
+    """The short footer under an answer: where in the guide it comes from (the embed's title
+    already says which question it answers): the guide's subsection when there is one, as in
+    "Guide: Ice and Heat", at most 60 characters."""
+    parts = [p.strip() for p in section.split(" / ")]
+    return cut(f"Guide: {' / '.join(parts[1:]) or parts[0]}", FOOTER_SHORT_MAX)
 
 
 def info_embed(title: str, body: str) -> discord.Embed:

@@ -11,7 +11,7 @@ from typing import Any
 import discord
 
 from bot.store.faults import DiskFull, StoreError
-from bot.ui.text import CONTENT_MAX, cut
+from bot.ui.text import CONTENT_MAX, MESSAGE_TEXT_MAX, cut
 
 log = logging.getLogger(__name__)
 
@@ -29,13 +29,14 @@ async def respond(
     view: discord.ui.View | None = None,
 ) -> None:
     """An ephemeral message to whoever interacted: the response, or a followup once answered.
-    It pings nobody, and its text is cut to Discord's limit."""
+    It pings nobody, and its text is cut to fit a phone (content and embed together)."""
     extra: dict[str, Any] = {}
     if embed is not None:
         extra["embed"] = embed
     if view is not None:
         extra["view"] = view
-    content = cut(text, CONTENT_MAX) if text else discord.utils.MISSING
+    room = MESSAGE_TEXT_MAX - (len(embed) if embed is not None else 0)
+    content = cut(text, max(1, min(CONTENT_MAX, room))) if text else discord.utils.MISSING
     if interaction.response.is_done():
         await interaction.followup.send(
             content, ephemeral=True, allowed_mentions=NO_MENTIONS, **extra
@@ -44,6 +45,28 @@ async def respond(
         await interaction.response.send_message(
             content, ephemeral=True, allowed_mentions=NO_MENTIONS, **extra
         )
+
+
+async def replace(
+    interaction: discord.Interaction,
+    text: str = "",
+    *,
+    embed: discord.Embed | None = None,
+    view: discord.ui.View | None = None,
+) -> None:
+    """Answer a button press by replacing the message it is on (its buttons go, unless
+    ``view`` brings new ones): a question the member just answered does not stay on screen.
+    ``respond`` when there is no such message to replace."""
+    if interaction.message is None or interaction.response.is_done():
+        await respond(interaction, text, embed=embed, view=view)
+        return
+    room = MESSAGE_TEXT_MAX - (len(embed) if embed is not None else 0)
+    await interaction.response.edit_message(
+        content=cut(text, max(1, min(CONTENT_MAX, room))) if text else None,
+        embed=embed,
+        view=view,
+        allowed_mentions=NO_MENTIONS,
+    )
 
 
 async def tell(interaction: discord.Interaction, text: str) -> None:

@@ -1,4 +1,6 @@
-"""Text within Discord's limits: cut to a length, member text defused, embeds fitted."""
+"""Text within Discord's limits and a phone's: cut to a length, member text defused, embeds
+fitted. No message carries more than MESSAGE_TEXT_MAX characters of text in all (content
+and embed together): longer replies are split into pages (bot.ui.pages)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,9 @@ OPTION_LABEL_MAX = 100
 OPTION_DESCRIPTION_MAX = 100
 BUTTON_LABEL_MAX = 80
 CHOICE_NAME_MAX = 100
+# the bot's own limit, below Discord's 6,000: one message's text in all fits a phone screen
+# or two (a /stretches of 3,600 characters was about 130 lines)
+MESSAGE_TEXT_MAX = 2000
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -50,8 +55,10 @@ def quote(text: str, limit: int) -> str:
     return cut(defuse(text), limit)
 
 
-def fit(embed: discord.Embed) -> discord.Embed:
-    """Cut an embed's parts to Discord's limits; the last field (the disclaimer) always stays."""
+def fit(embed: discord.Embed, budget: int = MESSAGE_TEXT_MAX) -> discord.Embed:
+    """Cut an embed's parts to Discord's limits and its text in all to ``budget``; the last
+    field (the disclaimer) always stays. Replies that could be longer are paged instead
+    (bot.ui.pages): this is the backstop."""
     if embed.title:
         embed.title = cut(embed.title, TITLE_MAX)
     if embed.description:
@@ -71,10 +78,18 @@ def fit(embed: discord.Embed) -> discord.Embed:
         embed.add_field(name=name, value=value, inline=bool(inline))
     if embed.footer.text:
         embed.set_footer(text=cut(embed.footer.text, FOOTER_MAX))
+    budget = min(budget, EMBED_TOTAL_MAX)
     # The disclaimer field is the last one; drop the ones before it first.
-    while len(embed) > EMBED_TOTAL_MAX and len(embed.fields) > 1:
+    while len(embed) > budget and len(embed.fields) > 1:
         embed.remove_field(len(embed.fields) - 2)
-    if len(embed) > EMBED_TOTAL_MAX and embed.description:
-        excess = len(embed) - EMBED_TOTAL_MAX
+    if len(embed) > budget and embed.description:
+        excess = len(embed) - budget
         embed.description = cut(embed.description, max(1, len(embed.description) - excess))
+    if len(embed) > budget and embed.footer.text:
+        embed.set_footer(text=None)
+    if len(embed) > budget and embed.fields:
+        last = embed.fields[-1]
+        excess = len(embed) - budget
+        value = cut(last.value or "\u200b", max(1, len(last.value or "") - excess))
+        embed.set_field_at(len(embed.fields) - 1, name=last.name, value=value, inline=False)
     return embed

@@ -39,6 +39,10 @@ nothing is created; ``double.nonce_hits`` counts those.
 Discord's rules: ``double.pings(message)`` is whom a message notifies ("everyone",
 "user:ID", "role:ID", "reply:ID") by its content and allowed_mentions; bodies over Discord's
 size limits are refused with 400 code 50035 and listed in ``double.rejected``.
+The bot's own rule, that a message fits a phone: every message the bot creates or edits
+with more than 2,000 characters of text in all (content and embeds) is listed in
+``double.too_long`` and the ``double`` fixture fails the test (``phone_text_max = None``
+turns the check off for a test that sends Discord's largest on purpose).
 """
 
 from tests.double.interactions import InteractionHandle

@@ -27,6 +27,9 @@ OPTION_TEXT = 100
 PLACEHOLDER = 150
 CHOICES = 25
 CHOICE_TEXT = 100
+# Not Discord's rule but the bot's: a message must fit a phone, so no message the bot sends
+# carries more text than this in all (content and every embed's text together).
+PHONE_TEXT = 2000
 
 
 def _too_long(problems: list[str], where: str, value: Any, limit: int) -> int:
@@ -66,6 +69,19 @@ def message_problems(body: dict[str, Any]) -> list[str]:
         problems.append(f"embeds: {total} characters in all, the limit is {EMBEDS_TOTAL}")
     problems += component_problems(body.get("components") or [])
     return problems
+
+
+def text_total(body: dict[str, Any]) -> int:
+    """All the text a message carries: content, and each embed's title, description, field
+    names and values, footer and author (what Discord counts towards an embed's 6,000)."""
+    total = len(body.get("content") or "")
+    for embed in body.get("embeds") or []:
+        total += len(embed.get("title") or "") + len(embed.get("description") or "")
+        for f in embed.get("fields") or []:
+            total += len(f.get("name") or "") + len(f.get("value") or "")
+        total += len((embed.get("footer") or {}).get("text") or "")
+        total += len((embed.get("author") or {}).get("name") or "")
+    return total
 
 
 def component_problems(rows: list[dict[str, Any]]) -> list[str]:

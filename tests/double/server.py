@@ -35,7 +35,7 @@ from tests.double.interactions import (
     UPDATE_MESSAGE,
     InteractionHandle,
 )
-from tests.double.limits import choice_problems, message_problems
+from tests.double.limits import PHONE_TEXT, choice_problems, message_problems, text_total
 from tests.double.model import (
     ADMIN_PERMISSIONS,
     INTENT_MESSAGE_CONTENT,
@@ -202,6 +202,10 @@ class DiscordDouble:
         self.count_429 = 0
         self.internal_errors: list[str] = []  # bugs in the double itself
         self.rejected: list[tuple[Request, list[str]]] = []  # bodies over Discord's limits
+        # messages over PHONE_TEXT characters in all, as (message id, total): every test fails
+        # on one (tests/conftest.py); phone_text_max = None lets a test send one on purpose
+        self.too_long: list[tuple[str, int]] = []
+        self.phone_text_max: int | None = PHONE_TEXT
         self.nonce_hits = 0  # message POSTs answered with the message a nonce already made
         self.redirects = 0  # redirect answers served (redirect_loop)
 
@@ -742,6 +746,7 @@ class DiscordDouble:
             msg["webhook_id"] = str(self.app_id)
             msg["application_id"] = str(self.app_id)
         self.messages[mid] = msg
+        self._check_phone(msg)
         self._by_channel.setdefault(msg["channel_id"], []).append(msg)
         if "message_reference" in msg:
             self._replies.setdefault(str(msg["message_reference"].get("message_id")), msg)
@@ -754,6 +759,14 @@ class DiscordDouble:
         if "allowed_mentions" in body:
             msg["_allowed_mentions"] = body["allowed_mentions"]
         msg["edited_timestamp"] = iso_now()
+        self._check_phone(msg)
+
+    def _check_phone(self, msg: dict[str, Any]) -> None:
+        """Note a message (as created, or as an edit left it) with more text than a phone
+        screen's worth (PHONE_TEXT)."""
+        total = text_total(msg)
+        if self.phone_text_max is not None and total > self.phone_text_max:
+            self.too_long.append((msg["id"], total))
 
     def _interaction_channel(self, handle: InteractionHandle) -> Channel:
         return self.channels[int(handle.payload["channel_id"])]

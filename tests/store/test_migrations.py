@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 import pytest
@@ -38,10 +38,11 @@ def schema(path: Path) -> list[tuple[str, str, str]]:
 
 def test_the_sqlite_files_ship_in_the_package_numbered_from_one():
     assert load("sqlite") == MIGRATIONS
-    assert len(MIGRATIONS) == 3
+    assert len(MIGRATIONS) == 4
     assert "CREATE TABLE guild_channels" in MIGRATIONS[0]
     assert "first_attempt_utc" in MIGRATIONS[1]
     assert "CREATE TABLE learned_phrasings" in MIGRATIONS[2]
+    assert "CREATE TABLE member_zones" in MIGRATIONS[3]
 
 
 def test_the_old_splitter_cut_a_trigger_apart_and_this_one_keeps_it_whole():
@@ -130,12 +131,18 @@ async def test_a_failing_migration_rolls_back_and_leaves_the_version(tmp_path, m
         con.close()
 
 
-async def test_a_second_release_file_keeps_its_questions_and_ratings_with_their_server(tmp_path):
-    path = tmp_path / "v2.sqlite3"
+def a_version_2_file(path: Path) -> sqlite3.Connection:
+    """A file as the second release left it (schema version 2), still open to fill."""
     con = sqlite3.connect(path)
     for script in MIGRATIONS[:2]:
         con.executescript(script)
     con.execute("PRAGMA user_version = 2")
+    return con
+
+
+async def test_a_second_release_file_keeps_its_questions_and_ratings_with_their_server(tmp_path):
+    path = tmp_path / "v2.sqlite3"
+    con = a_version_2_file(path)
     con.execute(
         "INSERT INTO questions (guild_id, user_id, question, normalised, kind, entry, at)"
         " VALUES (7, 1, 'Swim?', 'swim', 'none', NULL, 1772366400)"
@@ -152,3 +159,80 @@ async def test_a_second_release_file_keeps_its_questions_and_ratings_with_their_
         assert (stats.questions, stats.helpful, stats.answered_learned) == (1, 0, 0)
     finally:
         await store.close()
+
+
+async def test_a_version_2_file_keeps_every_subscription_as_a_named_reminder(tmp_path):
+    """Migrations 3 then 4: one reminder per member, named after its routine, with the same
+    id (so its sends and their nonces stay), and the member's zone stored once."""
+    path = tmp_path / "v2.sqlite3"
+    con = a_version_2_file(path)
+    subs = [
+        (11, 1, "07:30", "Europe/London", "both", "active", None),
+        (12, 2, "19:00", "America/New_York", "core", "paused", "Paused by you."),
+        (13, 3, "06:15", "Asia/Kolkata", "stretches", "active", None),
+    ]
+    for sid, uid, lt, tz, routine, status, reason in subs:
+        con.execute(
+            "INSERT INTO subscriptions VALUES"
+            " (?, ?, ?, ?, ?, ?, ?, ?, 1.0, 2.0, 3.0, '2026-03-02')",
+            (sid, uid, uid * 10, lt, tz, routine, status, reason),
+        )
+    con.execute(
+        "INSERT INTO sends (subscription_id, user_id, local_date, due_utc, status, claim_token,"
+        " at, first_attempt_utc) VALUES (11, 1, '2026-03-01', 1.0, 'claimed', 't', 1.0, 1.0)"
+    )
+    con.execute(
+        "INSERT INTO sends (subscription_id, user_id, local_date, due_utc, status, message_id,"
+        " at) VALUES (12, 2, '2026-03-01', 1.0, 'sent', 99, 1.0)"
+    )
+    con.commit()
+    con.close()
+
+    store = await Store.open(path)
+    try:
+        assert await store.schema_version() == len(MIGRATIONS)
+        got = {s.id: (s.user_id, s.name, s.tz, s.routine, s.status) for uid in (1, 2, 3)
+               for s in await store.reminders(uid)}  # fmt: skip
+        assert got == {
+            11: (1, "daily", "Europe/London", "both", "active"),
+            12: (2, "core", "America/New_York", "core", "paused"),
+            13: (3, "stretches", "Asia/Kolkata", "stretches", "active"),
+        }
+        assert (await store.subscription(2)).pause_reason == "Paused by you."
+        assert [await store.zone(uid) for uid in (1, 2, 3)] == [
+            "Europe/London",
+            "America/New_York",
+            "Asia/Kolkata",
+        ]
+        sends = await store.sends()
+        assert [(s["subscription_id"], s["status"], s["message_id"]) for s in sends] == [
+            (11, "claimed", None),
+            (12, "sent", 99),
+        ]
+        assert await store.check_consistency() == []
+        # the foreign key still holds, and still cascades
+        assert await store.unsubscribe(2) == 1
+        assert [s["subscription_id"] for s in await store.sends()] == [11]
+        # a member's second reminder is new, the first keeps its name
+        await store.subscribe(
+            user_id=1,
+            name="core",
+            dm_channel_id=None,
+            local_time=time(19, 0),
+            tz="Europe/London",
+            routine="core",
+            at=datetime(2026, 3, 2, tzinfo=UTC),
+        )
+        assert [s.name for s in await store.reminders(1)] == ["daily", "core"]
+    finally:
+        await store.close()
+    assert schema(path) == schema_of_a_new_file(tmp_path)
+
+
+def schema_of_a_new_file(tmp_path: Path) -> list[tuple[str, str, str]]:
+    fresh = tmp_path / "fresh.sqlite3"
+    con = sqlite3.connect(fresh)
+    for script in MIGRATIONS:
+        con.executescript(script)
+    con.close()
+    return schema(fresh)

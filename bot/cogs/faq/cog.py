@@ -24,18 +24,11 @@ from bot.cogs.faq.questionlog import QuestionLog
 from bot.core.cooldowns import Cooldowns, DirectAsks
 from bot.core.knowledge import FaqEntry, Knowledge
 from bot.core.matching import Decision, Matcher
-from bot.core.replies import (
-    Reply,
-    core_reply,
-    decision_reply,
-    disclaimer_reply,
-    help_reply,
-    stretches_reply,
-)
+from bot.core.replies import decision_reply, disclaimer_reply, help_reply
 from bot.ui.faq_items import browse_message, reply_message
-from bot.ui.forms import remind_me_button
-from bot.ui.render import persistent_view, reply_embed
+from bot.ui.render import reply_embed
 from bot.ui.respond import NO_MENTIONS, respond
+from bot.ui.routine_pages import send_routine
 from bot.ui.text import CHOICE_NAME_MAX, cut
 
 log = logging.getLogger(__name__)
@@ -229,23 +222,11 @@ class FAQ(commands.Cog):
         interaction: discord.Interaction[RunClubBot],
         when: Literal["before", "after"] | None = None,
     ) -> None:
-        await self._send_routine(interaction, stretches_reply(self.knowledge, when), "stretches")
+        await send_routine(interaction, "stretches", when)
 
     @app_commands.command(name="core", description="Core exercises that support your upper back")
     async def core(self, interaction: discord.Interaction[RunClubBot]) -> None:
-        await self._send_routine(interaction, core_reply(self.knowledge), "core")
-
-    async def _send_routine(
-        self, interaction: discord.Interaction[RunClubBot], reply: Reply, routine: str
-    ) -> None:
-        embed = reply_embed(reply, self.knowledge)
-        await respond(interaction, embed=embed, view=self._remind_view(routine))
-
-    def _remind_view(self, routine: str) -> discord.ui.View | None:
-        """The reminders cog's "Remind me daily" button, when that cog is loaded."""
-        if self.bot.get_cog("Reminders") is None:
-            return None
-        return persistent_view(remind_me_button(routine))
+        await send_routine(interaction, "core")
 
     @app_commands.command(name="disclaimer", description="What the bot's answers are, and are not")
     async def disclaimer(self, interaction: discord.Interaction[RunClubBot]) -> None:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, datetime
+
+from bot.core.schedule import ZoneError, zone_of
 
 
 def local(when: datetime, tz: str) -> datetime:
-    """``when`` in the zone ``tz``, or in UTC when this machine no longer knows that zone."""
+    """``when`` in the zone ``tz`` (a stored key), or in UTC when this machine no longer
+    knows that zone."""
     try:
-        return when.astimezone(ZoneInfo(tz))
-    except (ZoneInfoNotFoundError, ValueError):
-        return when.astimezone(ZoneInfo("UTC"))
+        return when.astimezone(zone_of(tz).tz)
+    except ZoneError:
+        return when.astimezone(UTC)
 
 
 def when_text(when: datetime, tz: str) -> str:

@@ -194,11 +194,11 @@ async def _claims_with_token(db: aiosqlite.Connection, token: str) -> list[Claim
     rows = await fetch_all(
         db,
         "SELECT s.id, s.subscription_id, s.user_id, b.dm_channel_id, b.routine,"
-        " s.local_date, s.due_utc, s.first_attempt_utc FROM sends s JOIN subscriptions b"
+        " s.local_date, s.due_utc, s.first_attempt_utc, b.name FROM sends s JOIN subscriptions b"
         " ON b.id = s.subscription_id WHERE s.claim_token = ? ORDER BY s.due_utc, s.id",
         (token,),
     )
     return [
-        Claim(i, sid, uid, dm, routine, date.fromisoformat(d), instant(due), maybe_instant(first))
-        for i, sid, uid, dm, routine, d, due, first in rows
+        Claim(i, sid, uid, dm, routine, date.fromisoformat(d), instant(due), maybe_instant(f), n)
+        for i, sid, uid, dm, routine, d, due, f, n in rows
     ]
