@@ -12,6 +12,7 @@ from bot.store.postgres.channels import PostgresChannels
 from bot.store.postgres.claims import PostgresClaims
 from bot.store.postgres.connection import PostgresConnection
 from bot.store.postgres.leader import PostgresLeadership
+from bot.store.postgres.learning import PostgresLearning
 from bot.store.postgres.notices import PostgresNotices
 from bot.store.postgres.questions import PostgresQuestions
 from bot.store.postgres.streaks import PostgresStreaks
@@ -26,6 +27,7 @@ async def open_backend(url: str) -> Backend:
         connection=conn,
         channels=PostgresChannels(conn),
         questions=PostgresQuestions(conn),
+        learning=PostgresLearning(conn),
         subscriptions=PostgresSubscriptions(conn),
         claims=PostgresClaims(conn),
         notices=PostgresNotices(conn),

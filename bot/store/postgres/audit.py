@@ -1,4 +1,5 @@
-"""Problems in the stored data, and forgetting a member across every concern (/forgetme)."""
+"""Problems in the stored data, and forgetting a member across every concern and every server
+(/forgetme)."""
 
 from __future__ import annotations
 
@@ -20,10 +21,28 @@ RULES = (
         " WHERE b.id IS NULL OR b.user_id != s.user_id",
         "send records without their subscription",
     ),
+    (
+        "SELECT COUNT(*) FROM learned_phrasings p WHERE NOT EXISTS"
+        " (SELECT 1 FROM learned_askers a WHERE a.phrasing_id = p.id)",
+        "learned phrasings without a member who asked them",
+    ),
 )
 # a member's rows, table by table; sends before their subscription, so the count includes
 # the ones its cascade would take
-MEMBER_TABLES = ("questions", "feedback", "sends", "notices", "routine_log", "subscriptions")
+MEMBER_TABLES = (
+    "questions",
+    "feedback",
+    "sends",
+    "notices",
+    "routine_log",
+    "subscriptions",
+    "learned_askers",
+)
+# a learned phrasing is the words of the members who asked it: it goes with the last of them
+ORPHAN_PHRASINGS = (
+    "DELETE FROM learned_phrasings p WHERE NOT EXISTS"
+    " (SELECT 1 FROM learned_askers a WHERE a.phrasing_id = p.id)"
+)
 
 
 class PostgresAudit:
@@ -46,4 +65,5 @@ class PostgresAudit:
             for table in MEMBER_TABLES:
                 done = await db.execute(f"DELETE FROM {table} WHERE user_id = $1", user_id)
                 out[table] = rowcount(done)
+            out["learned_phrasings"] = rowcount(await db.execute(ORPHAN_PHRASINGS))
         return out
