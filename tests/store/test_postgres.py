@@ -49,6 +49,10 @@ async def test_two_processes_opening_a_fresh_database_migrate_it_once(postgres_u
 
 
 async def test_a_database_of_the_first_release_migrates_and_keeps_its_rows(postgres_url):
+    """Through 0002, 0003 and 0004: a claimed send starts outside any retry window, questions
+    and ratings keep their server (a rating without one counts in no server's stats), and
+    each subscription becomes a reminder named after its routine, with the same id, its
+    member's zone stored once."""
     con = await asyncpg.connect(postgres_url)
     await con.execute(
         "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ"
@@ -57,17 +61,36 @@ async def test_a_database_of_the_first_release_migrates_and_keeps_its_rows(postg
     await con.execute(POSTGRES_MIGRATIONS[0])
     await con.execute(
         "INSERT INTO subscriptions VALUES (1, 7, NULL, '07:30', 'UTC', 'both', 'active', NULL,"
-        " $1, $1, $1, '2026-03-01'); INSERT INTO sends VALUES (1, 1, 7, '2026-03-01', $1,"
-        " 'claimed', 't', NULL, NULL, $1)".replace("$1", "'2026-03-01T07:30:00Z'")
+        " $1, $1, $1, '2026-03-01'), (2, 8, 80, '19:00', 'America/New_York', 'core', 'paused',"
+        " 'Paused by you.', $1, $1, $1, '2026-03-01'); INSERT INTO sends VALUES (1, 1, 7,"
+        " '2026-03-01', $1, 'claimed', 't', NULL, NULL, $1); INSERT INTO questions"
+        " (guild_id, user_id, question, normalised, kind, entry, at) VALUES"
+        " (5, 7, 'Swim?', 'swim', 'none', NULL, $1); INSERT INTO feedback VALUES"
+        " (9, 7, 'causes', true, $1); SELECT setval('subscriptions_id_seq', 2)".replace(
+            "$1", "'2026-03-01T07:30:00Z'"
+        )
     )
     await con.close()
     store = await Store.open(postgres_url)
     try:
-        assert await store.schema_version() == 2
+        assert await store.schema_version() == len(POSTGRES_MIGRATIONS) == 4
         (record,) = await store.sends(7)
         assert record["first_attempt"] == datetime(1970, 1, 1, tzinfo=UTC)  # outside any window
         claims, abandoned = await store.recover_unconfirmed(now=T0, window=timedelta(minutes=2))
         assert (claims, abandoned) == ([], 1)
+        since = T0 - timedelta(days=30)
+        assert [g.question for g in await store.gaps(guild_id=5, since=since)] == ["swim"]
+        stats = await store.stats(guild_id=5, since=since)
+        assert (stats.questions, stats.helpful, stats.answered_learned) == (1, 0, 0)
+        got = [(s.id, s.name, s.tz, s.status) for uid in (7, 8) for s in await store.reminders(uid)]
+        assert got == [(1, "daily", "UTC", "active"), (2, "core", "America/New_York", "paused")]
+        assert [await store.zone(uid) for uid in (7, 8)] == ["UTC", "America/New_York"]
+        await store.subscribe(
+            user_id=7, name="core", dm_channel_id=None, local_time=time(19, 0), tz="UTC",
+            routine="core", at=T0,
+        )  # fmt: skip
+        assert [s.name for s in await store.reminders(7)] == ["daily", "core"]
+        assert await store.check_consistency() == []
     finally:
         await store.close()
 
@@ -79,10 +102,11 @@ async def test_a_newer_schema_is_refused_and_left_untouched(postgres_url):
         await Store.open(postgres_url)
     message = str(info.value)
     assert message.startswith("DATABASE_URL=postgresql://runclub:***@127.0.0.1:")
-    assert "schema version 9, but this version of the bot knows versions up to 2" in message
+    newest = len(POSTGRES_MIGRATIONS)
+    assert f"schema version 9, but this version of the bot knows versions up to {newest}" in message
     assert PASSWORD not in message
     versions = await rows(postgres_url, "SELECT version FROM schema_version ORDER BY 1")
-    assert [r[0] for r in versions] == [1, 2, 9]
+    assert [r[0] for r in versions] == [*range(1, newest + 1), 9]
 
 
 @pytest.mark.parametrize(

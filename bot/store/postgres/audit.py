@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from bot.core.schedule import MAX_REMINDERS
 from bot.store.postgres.connection import PostgresConnection, rowcount
 
 # each counts rows that break a rule the code keeps; the message says which (PostgreSQL
@@ -26,6 +27,16 @@ RULES = (
         " (SELECT 1 FROM learned_askers a WHERE a.phrasing_id = p.id)",
         "learned phrasings without a member who asked them",
     ),
+    (
+        "SELECT COUNT(*) FROM subscriptions s JOIN member_zones z ON z.user_id = s.user_id"
+        " WHERE z.tz != s.tz",
+        "subscriptions in another zone than their member's",
+    ),
+    (
+        "SELECT COUNT(*) FROM (SELECT user_id FROM subscriptions GROUP BY user_id"
+        f" HAVING COUNT(*) > {MAX_REMINDERS}) AS over",
+        f"members with more than {MAX_REMINDERS} reminders",
+    ),
 )
 # a member's rows, table by table; sends before their subscription, so the count includes
 # the ones its cascade would take
@@ -37,6 +48,7 @@ MEMBER_TABLES = (
     "routine_log",
     "subscriptions",
     "learned_askers",
+    "member_zones",
 )
 # a learned phrasing is the words of the members who asked it: it goes with the last of them
 ORPHAN_PHRASINGS = (

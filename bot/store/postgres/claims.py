@@ -34,8 +34,8 @@ from bot.store.postgres.notices import insert_notice
 
 CLAIMED, SKIPPED = SendStatus.CLAIMED.value, SendStatus.SKIPPED.value
 DUE = (
-    "SELECT id, user_id, dm_channel_id, routine, local_time, tz, next_due_utc, next_local_date"
-    " FROM subscriptions WHERE status = 'active' AND next_due_utc <= $1"
+    "SELECT id, user_id, dm_channel_id, routine, name, local_time, tz, next_due_utc,"
+    " next_local_date FROM subscriptions WHERE status = 'active' AND next_due_utc <= $1"
     " ORDER BY next_due_utc LIMIT $2 FOR UPDATE SKIP LOCKED"
 )
 INSERT_SENDS = (
@@ -54,7 +54,7 @@ MOVE_ON = (
 )
 RECORD_COLUMNS = (
     "s.id, s.subscription_id, s.user_id, b.dm_channel_id, b.routine, s.local_date, s.due_utc,"
-    " s.first_attempt_utc"
+    " s.first_attempt_utc, b.name"
 )
 
 
@@ -78,8 +78,8 @@ class PostgresClaims:
             rows = await db.fetch(DUE, now, limit)
             if not rows:
                 return ClaimResult([], 0)
-            where = {int(r[0]): (r[2], r[3]) for r in rows}  # dm channel, routine
-            for sid, uid, _dm, _routine, lt, tz, due, day in rows:
+            where = {int(r[0]): (r[2], r[3], r[4]) for r in rows}  # dm channel, routine, name
+            for sid, uid, _dm, _routine, _name, lt, tz, due, day in rows:
                 try:
                     plan = plan_due(now=now, grace=grace, local_time=lt, tz=tz, due=due)
                 except Exception as exc:  # one bad row must not stop everyone's reminders
@@ -106,9 +106,10 @@ class PostgresClaims:
                 )
                 await insert_notice(db, q.user_id, QUARANTINE_NOTICE, now)
         claims = [
-            Claim(i, sid, uid, *where[sid], day, due, first)
+            Claim(i, sid, uid, dm, routine, day, due, first, name)
             for i, sid, uid, day, due, status, first in inserted
             if status == CLAIMED
+            for dm, routine, name in (where[sid],)
         ]
         claims.sort(key=lambda c: (c.due, c.send_id))
         return ClaimResult(claims=claims, skipped=skipped, quarantined=tuple(quarantined))
@@ -205,5 +206,5 @@ def _columns(rows: list[tuple[Any, ...]], count: int) -> list[list[Any]]:
 
 
 def _claim(r: asyncpg.Record) -> Claim:
-    i, sid, uid, dm, routine, day, due, first = r
-    return Claim(i, sid, uid, dm, routine, day, due, first)
+    i, sid, uid, dm, routine, day, due, first, name = r
+    return Claim(i, sid, uid, dm, routine, day, due, first, name)
