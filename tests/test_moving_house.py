@@ -33,8 +33,10 @@ def bot_command(*args: str, **env: str) -> tuple[int, str]:
 
 
 async def a_club(store: Store) -> None:
-    """Some of everything: channels, questions, feedback, subscriptions (active and paused),
-    claimed and finished sends, notices, Done and Skip presses."""
+    """Some of everything: channels, questions (one answered through a learned phrasing),
+    feedback in a server and in a DM, a learned phrasing and who asked it, members' zones,
+    named reminders (active and paused, one member with two), claimed, skipped and finished
+    sends, notices, Done and Skip presses."""
     await store.enable_channel(10, 100)
     await store.enable_channel(10, 101)
     for uid, tz in ((1, "Europe/London"), (2, "America/New_York"), (3, "Asia/Tokyo")):
@@ -42,12 +44,26 @@ async def a_club(store: Store) -> None:
             guild_id=10, user_id=uid, question=f"can I swim? ({uid}) “quoted”", kind="none",
             entry=None, at=T0,
         )  # fmt: skip
-        await store.record_feedback(message_id=5, user_id=uid, entry="x", helpful=uid != 2, at=T0)
+        await store.record_feedback(
+            message_id=5, user_id=uid, guild_id=10 if uid != 3 else None, entry="x",
+            helpful=uid != 2, at=T0,
+        )  # fmt: skip
         await store.subscribe(
             user_id=uid, dm_channel_id=uid * 7 if uid != 3 else None, local_time=time(7, 30),
             tz=tz, routine="both", at=T0,
         )  # fmt: skip
         await store.record_routine(uid, date(2026, 3, 1), "done" if uid != 3 else "skip", at=T0)
+    await store.subscribe(
+        user_id=1, name="evening core", dm_channel_id=7, local_time=time(19, 0),
+        tz="Europe/London", routine="core", at=T0,
+    )  # fmt: skip
+    gaps = await store.gaps(guild_id=10, since=T0 - timedelta(days=1))
+    gap = next(g for g in gaps if g.question == "can i swim 1 quoted")
+    await store.teach(guild_id=10, question_id=gap.question_id, entry="treat-rest", at=T0)
+    await store.log_question(
+        guild_id=10, user_id=2, question="", kind="answer", entry="treat-rest", at=T0,
+        learned=True,
+    )  # fmt: skip
     await store.pause(3, reason="asked by member", at=T0)
     london = datetime(2026, 3, 2, 7, 31, tzinfo=UTC)  # New York's is long past: skipped
     result = await store.claim_due(now=london, grace=timedelta(hours=2))
@@ -58,8 +74,8 @@ async def a_club(store: Store) -> None:
 
 def tables(path: Path) -> dict:
     body = json.loads(path.read_text())
-    assert body["format"] == "runclub-bot export" and body["format_version"] == 1
-    assert body["schema_version"] == 2
+    assert body["format"] == "runclub-bot export" and body["format_version"] == 2
+    assert body["schema_version"] == 4
     return body["tables"]
 
 
@@ -73,9 +89,21 @@ async def test_export_from_sqlite_import_into_postgres_export_again_same_data(
 
     code, out = bot_command("export", str(tmp_path / "club.json"), DATABASE_PATH=str(db))
     assert code == 0, out
-    assert "Exported 2 guild_channels, 3 questions, 3 feedback, 3 subscriptions" in out
+    assert (
+        "Exported 2 guild_channels, 4 questions, 3 feedback, 1 learned_phrasings,"
+        " 1 learned_askers, 3 member_zones, 4 subscriptions, 3 sends" in out
+    )
     exported = tables(tmp_path / "club.json")
-    assert len(exported["sends"]["rows"]) == 2 and len(exported["routine_log"]["rows"]) == 3
+    assert len(exported["sends"]["rows"]) == 3 and len(exported["routine_log"]["rows"]) == 3
+    # the columns of schema versions 3 and 4 travel too
+    assert [r[2] for r in exported["feedback"]["rows"]] == [10, 10, None]  # guild_id
+    assert [r[-1] for r in exported["questions"]["rows"]] == [False, False, False, True]
+    assert [r[2] for r in exported["subscriptions"]["rows"]] == [
+        "daily",
+        "daily",
+        "daily",
+        "evening core",
+    ]
 
     code, out = bot_command("import", str(tmp_path / "club.json"), DATABASE_URL=postgres_url)
     assert code == 0, out
@@ -94,8 +122,14 @@ async def test_export_from_sqlite_import_into_postgres_export_again_same_data(
         sub, new = await pg.subscribe(
             user_id=4, dm_channel_id=None, local_time=time(6, 0), tz="UTC", routine="core", at=T0
         )
-        assert new and sub.id == 4
+        assert new and sub.id == 5
         assert (await pg.subscription(3)).pause_reason == "asked by member"
+        assert [s.name for s in await pg.reminders(1)] == ["daily", "evening core"]
+        assert await pg.zone(2) == "America/New_York"
+        (learned,) = await pg.learned_phrasings(10)
+        assert (learned.entry, learned.phrasing) == ("treat-rest", "can i swim 1 quoted")
+        stats = await pg.stats(guild_id=10, since=T0 - timedelta(days=1))
+        assert (stats.helpful, stats.not_helpful, stats.answered_learned) == (1, 1, 1)
         assert await pg.pop_notices(2) == ["your reminders are paused"]
         assert await pg.streak(1, date(2026, 3, 1)) == (1, 1)
         assert await pg.check_consistency() == []
@@ -136,12 +170,12 @@ async def test_an_export_of_another_schema_version_or_not_an_export_is_refused(t
     await (await Store.open(db)).close()
     assert bot_command("export", str(tmp_path / "x.json"), DATABASE_PATH=str(db))[0] == 0
     body = json.loads((tmp_path / "x.json").read_text())
-    body["schema_version"] = 3
+    body["schema_version"] = 5
     (tmp_path / "newer.json").write_text(json.dumps(body))
     (tmp_path / "notes.json").write_text('{"hello": 1}')
     fresh = str(tmp_path / "fresh.sqlite3")
     code, out = bot_command("import", str(tmp_path / "newer.json"), DATABASE_PATH=fresh)
-    assert code == 1 and "written at schema version 3; this release's database is at 2" in out
+    assert code == 1 and "written at schema version 5; this release's database is at 4" in out
     code, out = bot_command("import", str(tmp_path / "notes.json"), DATABASE_PATH=fresh)
     assert code == 1 and "not an export of this bot" in out
     code, out = bot_command("import", str(tmp_path / "missing.json"), DATABASE_PATH=fresh)

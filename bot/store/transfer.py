@@ -3,7 +3,7 @@ so a club's data moves between SQLite and PostgreSQL (or into a backup) and back
 
 The file::
 
-    {"format": "runclub-bot export", "format_version": 1, "schema_version": 2,
+    {"format": "runclub-bot export", "format_version": 2, "schema_version": 4,
      "exported_at": "2026-03-02T12:00:00+00:00", "backend": "sqlite",
      "tables": {"subscriptions": {"columns": [...], "rows": [[...], ...]}, ...}}
 
@@ -26,7 +26,10 @@ from typing import Any
 from bot.store.interface import TableRows
 
 FORMAT = "runclub-bot export"
-FORMAT_VERSION = 1
+# 2: the tables and columns of schema versions 3 and 4 (learned phrasings and their askers,
+# members' zones, each feedback's server, questions answered through a learned phrasing,
+# reminder names); 1 was schema version 2's
+FORMAT_VERSION = 2
 
 # Every table, parents before children, with each column's kind:
 # int, text, instant (aware datetime), date (local), time (local HH:MM), flag (bool).
@@ -41,17 +44,29 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("kind", "text"),
         ("entry", "text"),
         ("at", "instant"),
+        ("learned", "flag"),
     ),
     "feedback": (
         ("message_id", "int"),
         ("user_id", "int"),
+        ("guild_id", "int"),
         ("entry", "text"),
         ("helpful", "flag"),
         ("at", "instant"),
     ),
+    "learned_phrasings": (
+        ("id", "int"),
+        ("guild_id", "int"),
+        ("entry", "text"),
+        ("phrasing", "text"),
+        ("at", "instant"),
+    ),
+    "learned_askers": (("phrasing_id", "int"), ("user_id", "int")),
+    "member_zones": (("user_id", "int"), ("tz", "text"), ("updated_at", "instant")),
     "subscriptions": (
         ("id", "int"),
         ("user_id", "int"),
+        ("name", "text"),
         ("dm_channel_id", "int"),
         ("local_time", "time"),
         ("tz", "text"),

@@ -21,19 +21,21 @@ def rows_of(text: str) -> dict:
 async def test_every_table_round_trips_and_ids_go_on(store):
     await a_club(store)
     first = await store.export_json()
-    with pytest.raises(TransferError, match=r"already holds data \(2 guild_channels, 3 quest"):
+    with pytest.raises(TransferError, match=r"already holds data \(2 guild_channels, 4 quest"):
         await store.import_json(first)
     await store.enable_channel(77, 700)  # replaced by the import
     counts = await store.import_json(first, replace=True)
-    assert counts["subscriptions"] == 3 and counts["sends"] == 2
+    assert counts["subscriptions"] == 4 and counts["sends"] == 3
+    assert counts["learned_phrasings"] == counts["learned_askers"] == 1
+    assert counts["member_zones"] == 3
     assert rows_of(await store.export_json()) == rows_of(first)
     assert await store.enabled_channels(77) == []
     sub, new = await store.subscribe(
         user_id=9, dm_channel_id=None, local_time=time(6, 0), tz="UTC", routine="core", at=T0
     )
-    assert new and sub.id == 4
+    assert new and sub.id == 5
     claim = (await store.claim_due(now=sub.next_due, grace=timedelta(hours=2))).claims[0]
-    assert claim.send_id == 3
+    assert claim.send_id == 4
 
 
 async def test_an_empty_database_exports_empty_tables_at_its_schema_version(store):
