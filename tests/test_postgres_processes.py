@@ -177,8 +177,8 @@ async def test_a_heroku_day_keeps_subscriptions_and_channels_only_on_postgres(
         assert f"<#{here.id}>" in text_of(await added.reply(timeout=10))
 
     async def look() -> None:
-        status = await double.slash("remind", subcommand="status")
-        found["status"] = text_of(await status.reply(timeout=10))
+        listing = await double.slash("remind", subcommand="list")
+        found["reminders"] = text_of(await listing.reply(timeout=10))
         listed = await double.slash(
             "config", user=double.admin, group="channels", subcommand="list"
         )
@@ -188,7 +188,7 @@ async def test_a_heroku_day_keeps_subscriptions_and_channels_only_on_postgres(
     assert (work / "data").exists() == (backend == "sqlite")
     shutil.rmtree(work / "data", ignore_errors=True)  # the dyno restarts on a fresh disk
     await run_once(double, work, env, look)
-    kept = "07:30 (Europe/London)" in found["status"], f"<#{here.id}>" in found["channels"]
+    kept = "07:30 (Europe/London)" in found["reminders"], f"<#{here.id}>" in found["channels"]
     assert kept == ((True, True) if backend == "postgres" else (False, False)), found
 
 
@@ -212,8 +212,8 @@ async def test_a_postgres_database_that_cannot_be_used_stops_the_bot_in_one_line
     assert not double.identify, "nothing was sent to Discord"
 
 
-async def remind_status(double) -> str:
-    return text_of(await (await double.slash("remind", subcommand="status")).reply(timeout=10))
+async def remind_list(double) -> str:
+    return text_of(await (await double.slash("remind", subcommand="list")).reply(timeout=10))
 
 
 async def test_a_restarted_server_is_reconnected_and_a_dropped_database_stops_the_bot(
@@ -229,9 +229,9 @@ async def test_a_restarted_server_is_reconnected_and_a_dropped_database_stops_th
         )  # fmt: skip
         assert "07:30" in text_of(await sub.reply(timeout=10))
         await asyncio.to_thread(postgres_cluster.restart)  # every connection of the bot is cut
-        assert "07:30 (Europe/London)" in await remind_status(double)
+        assert "07:30 (Europe/London)" in await remind_list(double)
         await postgres_cluster.drop_database(name)
-        assert "something went wrong" in await remind_status(double)
+        assert "something went wrong" in await remind_list(double)
         code, output = await finish(proc)
     finally:
         if proc.returncode is None:
