@@ -13,7 +13,7 @@ from datetime import UTC, datetime, time, timedelta
 import asyncpg
 import pytest
 
-from bot.store import MIGRATIONS, POSTGRES_MIGRATIONS, Store
+from bot.store import MIGRATIONS, POSTGRES_MIGRATIONS, Store, TooManyReminders
 from bot.store.faults import DatabaseUnusable, StoreError, Unavailable
 from bot.store.migrations import load
 from tests.postgres_cluster import PASSWORD
@@ -252,3 +252,26 @@ async def test_a_database_dropped_under_the_bot_is_fatal_once(postgres_cluster):
         assert len(told) == 1 and "DATABASE_URL=postgresql://runclub:***@" in str(told[0])
     finally:
         await store.close()
+
+
+async def test_two_new_reminders_at_once_still_keep_the_limit(postgres_url):
+    """A member with two reminders adds a third and a fourth from two processes at once: the
+    member's zone row makes them take turns, so exactly one is refused."""
+    a, b = await Store.open(postgres_url), await Store.open(postgres_url)
+    try:
+        kw = {"user_id": 7, "dm_channel_id": None, "tz": "UTC", "routine": "core", "at": T0}
+        for name, hour in (("one", 6), ("two", 7)):
+            await a.subscribe(name=name, local_time=time(hour, 0), **kw)
+        for _ in range(5):
+            got = await asyncio.gather(
+                a.subscribe(name="three", local_time=time(8, 0), **kw),
+                b.subscribe(name="four", local_time=time(9, 0), **kw),
+                return_exceptions=True,
+            )
+            assert sum(isinstance(g, TooManyReminders) for g in got) == 1, got
+            assert len(await a.reminders(7)) == 3 and await a.check_consistency() == []
+            await a.unsubscribe(7, "three")
+            await a.unsubscribe(7, "four")
+    finally:
+        await a.close()
+        await b.close()
