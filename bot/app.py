@@ -39,6 +39,25 @@ HANDLER_TASKS = ("CommandTree-invoker", "discord-ui-", "discord.py: on_")
 HANDLERS_WAIT_S = 5.0
 
 
+async def handlers_settled(wait_s: float) -> set[asyncio.Task[Any]]:
+    """Wait until no command, component or event handler runs, counting those that running
+    ones start meanwhile (a finished command dispatches on_app_command_completion, which
+    reads the store); return those still running after ``wait_s`` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_s
+    me = asyncio.current_task()
+    while True:
+        running = {
+            t
+            for t in asyncio.all_tasks()
+            if t is not me and not t.done() and t.get_name().startswith(HANDLER_TASKS)
+        }
+        left = deadline - loop.time()
+        if not running or left <= 0:
+            return running
+        await asyncio.wait(running, timeout=left)
+
+
 def intents(*, message_content: bool = True) -> discord.Intents:
     """Only what the bot needs: no members, no presences."""
     wanted = discord.Intents.none()
@@ -170,12 +189,7 @@ class RunClubBot(commands.Bot):
     async def handlers_done(self) -> None:
         """Let the handlers running now answer their member (with an error, say) and finish
         with the store, which closes after them."""
-        me = asyncio.current_task()
-        running = [
-            t for t in asyncio.all_tasks() if t is not me and t.get_name().startswith(HANDLER_TASKS)
-        ]
-        if running:
-            await asyncio.wait(running, timeout=HANDLERS_WAIT_S)
+        await handlers_settled(HANDLERS_WAIT_S)
 
     async def _watch_database(self) -> None:
         """Notice a deleted or replaced database file even when nothing is being written."""

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.app import HANDLER_TASKS, RunClubBot
+from bot.app import RunClubBot, handlers_settled
 from bot.config import Settings
 from bot.core.clock import FakeClock
 from bot.reminders.dispatcher import Dispatcher
@@ -252,10 +252,8 @@ async def assert_silent(double: DiscordDouble, since: int) -> None:
 async def handlers_finished(timeout: float = 5.0) -> None:
     """Wait until the event, command and component handlers running now have finished (the
     bot runs in the test's event loop; RunClubBot.close waits for the same tasks)."""
-    running = [t for t in asyncio.all_tasks() if t.get_name().startswith(HANDLER_TASKS)]
-    if running:
-        _done, pending = await asyncio.wait(running, timeout=timeout)
-        assert not pending, f"handlers still running after {timeout} s: {pending}"
+    pending = await handlers_settled(timeout)
+    assert not pending, f"handlers still running after {timeout} s: {pending}"
 
 
 # -- reminders --------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import discord
 from discord import app_commands
 
@@ -42,6 +44,30 @@ async def test_close_closes_the_store(double, settings, clock):
     wal = settings.database_path.with_name(settings.database_path.name + "-wal")
     assert settings.database_path.is_file() and not wal.exists()
     assert not double.connected
+
+
+async def test_close_waits_for_handlers_that_running_handlers_start(double, settings, clock):
+    # A command that ends as the bot closes dispatches on_app_command_completion, which reads
+    # the store, as a new task: the store must stay open until that one has finished too.
+    from bot.app import create_bot
+
+    bot = create_bot(settings, clock=clock)
+    task = await start_bot(bot, double)
+    store_open_for_the_listener: list[bool] = []
+    started: list[asyncio.Task[None]] = []
+
+    async def listener() -> None:
+        await asyncio.sleep(0.2)
+        store_open_for_the_listener.append(getattr(bot, "store", None) is not None)
+
+    async def command() -> None:
+        await asyncio.sleep(0.05)
+        name = "discord.py: on_app_command_completion"
+        started.append(asyncio.create_task(listener(), name=name))
+
+    invoker = asyncio.create_task(command(), name="CommandTree-invoker")
+    await stop_bot(bot, task)
+    assert invoker.done() and store_open_for_the_listener == [True]
 
 
 async def test_a_failing_command_gives_a_short_ephemeral_error_and_logs_it(
