@@ -342,3 +342,20 @@ def test_bot_check_exits_non_zero_with_the_message_on_a_broken_copy(tmp_path: Pa
     assert done.returncode != 0
     assert "knowledge/faq.yaml: entry 'treat-ice-heat': 'answer' is missing" in output
     assert "Traceback" not in output
+
+
+@pytest.mark.parametrize("window", [0, 21, "one", False])
+def test_a_bad_near_window_says_what_is_accepted(tmp_path: Path, window: Any) -> None:
+    kb = broken_copy(tmp_path, "redflags.yaml", lambda d: d["scope"].update(near_window=window))
+    assert problems_of(kb) == [
+        "knowledge/redflags.yaml: 'scope': 'near_window' must be a whole number of words from 1 "
+        "to 20"
+    ]
+
+
+def test_a_scope_without_near_negation_still_loads(tmp_path: Path) -> None:
+    def older(d: dict[str, Any]) -> None:
+        del d["scope"]["negation_near"], d["scope"]["near_window"]
+
+    scope = load_knowledge(broken_copy(tmp_path, "redflags.yaml", older)).scope
+    assert scope.negation_near == () and scope.negation

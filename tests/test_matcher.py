@@ -167,6 +167,9 @@ SET_TARGETS = [
     (DATA / "redflags_d.yaml", "channel", Targets(false_urgent=0.01)),
     (DATA / "redflags_c.yaml", "ask", Targets(false_urgent=0.01)),
     (DATA / "redflags_c.yaml", "channel", Targets(false_urgent=0.01)),
+    # one near miss of 60 still urgent: sprint breathlessness that "settled within a minute"
+    (DATA / "redflags_e.yaml", "ask", Targets(false_urgent=0.02)),
+    (DATA / "redflags_e.yaml", "channel", Targets(false_urgent=0.02)),
     (DATA / "stories_a.yaml", "ask", Targets(answer=0.65, useful=0.78, reject=0.90)),
     (DATA / "stories_a.yaml", "channel", Targets(reject=0.95)),
     (DATA / "stories_b.yaml", "ask", Targets(answer=0.65, useful=0.75, reject=0.90)),

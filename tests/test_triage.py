@@ -241,3 +241,86 @@ def test_context_is_needed_where_the_flag_says_so(matcher: Matcher) -> None:
         "numbness, tingling or weakness in the arms or legs"
     )
     assert flag_of(matcher, "crushing pressure in my chest on the run") == "chest pain or pressure"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sore traps, nothing numb, nothing going into my arms, stretch?",
+        "upper back sore, nothing radiating into my arm, nothing sudden or sharp",
+    ],
+)
+def test_nothing_denies_the_symptom_right_after_it(matcher: Matcher, text: str) -> None:
+    assert flag_of(matcher, text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("had nothing to drink and fainted at the finish, back sore", "fainting or dizziness"),
+        ("nothing helps the pressure in my chest and my upper back hurts", "chest pain"),
+        ("nothing worse than this tearing pain in my upper back", "sudden, severe"),
+        ("I've had nothing like this crushing chest pain before, back aches too", "chest pain"),
+    ],
+)
+def test_nothing_that_does_not_deny_leaves_the_symptom_reported(
+    matcher: Matcher, text: str, flag: str
+) -> None:
+    found = flag_of(matcher, text)
+    assert found is not None and found.startswith(flag)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("my left leg keeps giving way on the stairs and my mid back aches", "numbness"),
+        ("right arm gave out lifting the kettle, upper back sore since Sunday", "numbness"),
+        ("the room spun at the finish and my upper back hurts", "fainting or dizziness"),
+        ("everything swam for a moment after the sprint, upper back aches", "fainting"),
+    ],
+)
+def test_irregular_verbs_are_the_same_concept(matcher: Matcher, text: str, flag: str) -> None:
+    found = flag_of(matcher, text)
+    assert found is not None and found.startswith(flag)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("upper back + left arm numb since lunch, is that bad?", "pain spreading"),
+        ("crushing chest pain on the run and upper back aches, is that serious?", "chest pain"),
+        ("upper back pain and chest pain after running, signs of something bad?", "chest pain"),
+        ("traps sore, fever 38.9 tonight, worth worrying?", "fever or chills"),
+        (
+            "what if I get dizzy on a long run with my bad back? it happened to me last week",
+            "fainting or dizziness",
+        ),
+    ],
+)
+def test_a_terse_report_asking_if_it_is_serious_is_a_report(
+    matcher: Matcher, text: str, flag: str
+) -> None:
+    found = flag_of(matcher, text)
+    assert found is not None and found.startswith(flag)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is back pain with numbness in the legs a red flag?",
+        "what are the warning signs of chest pain with back pain?",
+        "If back pain ever came with chest pain, would I need help straight away?",
+        "If someone's arm goes numb after a run with back pain, is that an emergency?",
+    ],
+)
+def test_the_same_words_asked_in_general_are_not_a_report(matcher: Matcher, text: str) -> None:
+    assert flag_of(matcher, text) is None
+
+
+def test_half_a_combination_does_not_swallow_a_negation(matcher: Matcher) -> None:
+    # "did not feel" belongs to a bladder combination ("leaking and did not feel it"); with
+    # no leak in the post it is an ordinary negation of what follows
+    assert flag_of(matcher, "didn't feel anything rip or tear, my upper back is just sore") is None
+    assert flag_of(matcher, "I keep leaking and did not feel it, back sore since Monday") == (
+        "loss of bladder or bowel control"
+    )

@@ -6,14 +6,18 @@ phrases whose scope runs over the next few words:
 - negation ("no", "not", "without", "never"): cancels what follows, up to ``window`` content
   words, until a termination word ("but", "except"), the end of the sentence, or a comma that
   starts a new clause. "no chest pain, numbness or tingling" negates all three; "no chest
-  pain, my arm is numb" does not negate the arm.
+  pain, my arm is numb" does not negate the arm. A near negation ("nothing") reaches only the
+  next ``near_window`` content words and stops at "and": "nothing going down my arm", but not
+  "had nothing to drink and fainted".
 - negation after ("went away", "ruled out"): cancels the words just before it.
 - pseudo-negation ("not sure", "not just", "never ... before"): looks like negation, is not.
 - an answer: a sentence that is only "no" ("Fever? Nope.") denies the sentence before it.
-- hypothetical ("what if", "in case", "watch out for"): a symptom after it is not a report.
+- hypothetical ("what if", "in case", "watch out for"): a symptom after it is not a report,
+  unless the post refers back to it as the member's own ("it happened to me today").
 - general questions: a sentence about warning signs ("what are the signs of...") with none of
-  the member's own experience in it ("I have", "my") reports nothing, unless the post refers
-  back to it ("can running cause chest pain? I've been getting it").
+  the member's own experience in it ("I have", "my", "since this morning", "is that...")
+  reports nothing from the clause of its cue on, unless the post refers back to it ("can
+  running cause chest pain? I've been getting it").
 - historical and checked: a mention in a sentence that places it in the past ("had", "years
   ago"), where that sentence or the next has a check ("doctor", "ECG") and an all-clear
   ("fine", "nothing wrong"), is a finished episode.
@@ -37,10 +41,12 @@ from bot.core.textnorm import STOPWORDS, stem
 # "no pain, or any numbness", "no pain, and tingling"; not into ", and there's tingling".
 LIST_WORDS = frozenset({"or", "nor", "no", "any", "not", "never", "even"})
 JOINERS = frozenset({"and", "or"})
+CLAUSE_ENDS = frozenset({",", ";"})
 
 
 class Role(Enum):
     NEGATION = "negation"
+    NEGATION_NEAR = "negation_near"
     NEGATION_AFTER = "negation_after"
     PSEUDO = "pseudo_negation"
     ANSWER_NO = "answer_no"
@@ -64,7 +70,7 @@ class ScopeMap:
 
     negated: frozenset[int]
     hypothetical: frozenset[int]
-    general: frozenset[int]  # sentences
+    general: frozenset[int]
     finished: frozenset[int]  # sentences
 
     def is_report(self, span: Hit[object], reading: Reading) -> bool:
@@ -72,7 +78,7 @@ class ScopeMap:
         return not (
             span.start in self.negated
             or span.start in self.hypothetical
-            or s in self.general
+            or span.start in self.general
             or s in self.finished
         )
 
@@ -80,6 +86,7 @@ class ScopeMap:
 class Scope:
     def __init__(self, scope: TriageScope) -> None:
         self.window = scope.window
+        self.near_window = scope.near_window
         self._index: PhraseIndex[Role] = PhraseIndex(
             (stems_of(phrase), role) for role in Role for phrase in getattr(scope, role.value)
         )
@@ -106,13 +113,17 @@ class Scope:
         negated: set[int] = set()
         for h in live(by_role[Role.NEGATION]):
             negated |= self._forward(reading, h.end, terminators, symptom_starts, self.window)
+        ands = terminators | {j for j, t in enumerate(reading.tokens) if t == "and"}
+        for h in live(by_role[Role.NEGATION_NEAR]):
+            negated |= self._forward(reading, h.end, ands, symptom_starts, self.near_window)
         for h in live(by_role[Role.NEGATION_AFTER]):
             if h.end not in symptom_starts:  # "has gone numb" reports, "has gone" denies
                 negated |= self._backward(reading, h.start, terminators)
         negated |= self._answered_no(by_role[Role.ANSWER_NO], reading)
         hypothetical: set[int] = set()
-        for h in by_role[Role.HYPOTHETICAL]:
-            hypothetical |= self._forward(reading, h.end, terminators, symptom_starts, None)
+        if not self._refers_back(by_role, negated):
+            for h in by_role[Role.HYPOTHETICAL]:
+                hypothetical |= self._forward(reading, h.end, terminators, symptom_starts, None)
         return ScopeMap(
             frozenset(negated),
             frozenset(hypothetical),
@@ -187,13 +198,33 @@ class Scope:
         return out
 
     @staticmethod
+    def _refers_back(by_role: dict[Role, list[Hit[Role]]], negated: set[int]) -> bool:
+        """ "...? I've been getting it", "what if ...? It happened to me", not "I don't have it"."""
+        return any(h.start not in negated for h in by_role[Role.ANAPHORA])
+
     def _general_sentences(
-        by_role: dict[Role, list[Hit[Role]]], reading: Reading, negated: set[int]
+        self, by_role: dict[Role, list[Hit[Role]]], reading: Reading, negated: set[int]
     ) -> frozenset[int]:
-        if any(h.start not in negated for h in by_role[Role.ANAPHORA]):
-            return frozenset()  # "...? I've been getting it", but not "I don't have it"
+        """The words a general question covers: from the clause of its first cue to the end of
+        the sentence. A symptom told in a clause before it is a report: "upper back and chest
+        pain after running, signs of something bad?"."""
+        if self._refers_back(by_role, negated):
+            return frozenset()
         mine = _sentences(by_role[Role.EXPERIENCE], reading)
-        return _sentences(by_role[Role.GENERAL], reading) - mine
+        toks, sent = reading.tokens, reading.sentence
+        out: set[int] = set()
+        for h in sorted(by_role[Role.GENERAL], key=lambda h: h.start):
+            s = sent[h.start]
+            if s in mine or h.start in out:
+                continue
+            start = h.start
+            while start > 0 and sent[start - 1] == s and toks[start - 1] not in CLAUSE_ENDS:
+                start -= 1
+            end = start
+            while end < len(toks) and sent[end] == s:
+                end += 1
+            out.update(range(start, end))
+        return frozenset(out)
 
     @staticmethod
     def _finished_sentences(

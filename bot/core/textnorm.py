@@ -191,7 +191,23 @@ def is_word(token: str) -> bool:
 _SNOWBALL = Stemmer.Stemmer("english")
 
 
+# Irregular forms Snowball leaves apart, among the verbs symptoms are told with: "gave way"
+# and "giving way", "the room spun" and "spinning", "it tore" and "tearing".
+IRREGULAR = {
+    "gave": "give",
+    "given": "give",
+    "spun": "spin",
+    "swam": "swim",
+    "swum": "swim",
+    "tore": "tear",
+    "torn": "tear",
+    "shook": "shake",
+    "shaken": "shake",
+}
+
+
 @lru_cache(maxsize=32768)
 def stem(word: str) -> str:
-    """The Snowball (Porter 2) English stem: stretches/stretching/stretched -> stretch."""
-    return str(_SNOWBALL.stemWord(word))
+    """The Snowball (Porter 2) English stem: stretches/stretching/stretched -> stretch; an
+    irregular form first becomes its verb (gave -> give)."""
+    return str(_SNOWBALL.stemWord(IRREGULAR.get(word, word)))

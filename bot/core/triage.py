@@ -91,7 +91,9 @@ class Triage:
         mentions = sorted(self._mentions(hits, reading), key=lambda m: m.start)
         if not mentions:
             return None
-        symptoms = [h for h in hits if h.tag.kind in SYMPTOM]
+        # words of a mention are never triggers ("could not breathe"); words of a combination
+        # left incomplete are ("did not feel anything rip": "did not feel" is half of one)
+        symptoms = list({p for m in mentions for p in m.parts})
         scope = self._scope.read(reading, symptoms)
         context: set[str] | None = None
         for m in mentions:

@@ -91,6 +91,8 @@ class TriageScope:
     past: tuple[Phrase, ...]
     checked_by: tuple[Phrase, ...]
     all_clear: tuple[Phrase, ...]
+    negation_near: tuple[Phrase, ...] = ()  # negation over only the next `near_window` words
+    near_window: int = 2
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ SCOPE_LISTS = (
     "checked_by",
     "all_clear",
 )
-SCOPE_FIELDS = (*SCOPE_LISTS, "window")
+SCOPE_FIELDS = (*SCOPE_LISTS, "window", "negation_near", "near_window")
 
 
 def _load_together(
@@ -56,11 +56,13 @@ def _load_scope(raw: Any, check: Checker) -> TriageScope | None:
     if not check.fields(raw, SCOPE_FIELDS, where):
         return None
     lists = {key: check.phrases(raw, key, where, required=True) for key in SCOPE_LISTS}
-    window = raw.get("window")
-    if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= MAX_WINDOW:
-        check.fail(where, f"'window' must be a whole number of words from 1 to {MAX_WINDOW}")
-        return None
-    return TriageScope(window=window, **lists)
+    near = check.phrases(raw, "negation_near", where)
+    window, near_window = raw.get("window"), raw.get("near_window", 2)
+    for key, value in (("window", window), ("near_window", near_window)):
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_WINDOW:
+            check.fail(where, f"'{key}' must be a whole number of words from 1 to {MAX_WINDOW}")
+            return None
+    return TriageScope(window=window, negation_near=near, near_window=near_window, **lists)
 
 
 def _load_flag(raw: Any, n: int, check: Checker) -> RedFlag | None:
