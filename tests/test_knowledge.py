@@ -355,7 +355,8 @@ def test_a_bad_near_window_says_what_is_accepted(tmp_path: Path, window: Any) ->
 
 def test_a_scope_without_near_negation_still_loads(tmp_path: Path) -> None:
     def older(d: dict[str, Any]) -> None:
-        del d["scope"]["negation_near"], d["scope"]["near_window"]
+        for key in ("negation_near", "near_window", "general_post"):
+            del d["scope"][key]
 
     scope = load_knowledge(broken_copy(tmp_path, "redflags.yaml", older)).scope
-    assert scope.negation_near == () and scope.negation
+    assert scope.negation_near == () == scope.general_post and scope.negation

@@ -170,6 +170,10 @@ SET_TARGETS = [
     # one near miss of 60 still urgent: sprint breathlessness that "settled within a minute"
     (DATA / "redflags_e.yaml", "ask", Targets(false_urgent=0.02)),
     (DATA / "redflags_e.yaml", "channel", Targets(false_urgent=0.02)),
+    # one general question of 50 still urgent: "my coach mentioned tearing back pain as a
+    # danger sign" reads as the member's own
+    (DATA / "redflags_f.yaml", "ask", Targets(false_urgent=0.02)),
+    (DATA / "redflags_f.yaml", "channel", Targets(false_urgent=0.02)),
     (DATA / "stories_a.yaml", "ask", Targets(answer=0.65, useful=0.78, reject=0.90)),
     (DATA / "stories_a.yaml", "channel", Targets(reject=0.95)),
     (DATA / "stories_b.yaml", "ask", Targets(answer=0.65, useful=0.75, reject=0.90)),

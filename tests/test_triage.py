@@ -311,6 +311,9 @@ def test_a_terse_report_asking_if_it_is_serious_is_a_report(
         "what are the warning signs of chest pain with back pain?",
         "If back pain ever came with chest pain, would I need help straight away?",
         "If someone's arm goes numb after a run with back pain, is that an emergency?",
+        "can pain spreading to the arm come from a back muscle, or is it always the heart?",
+        "hypothetically, if back pain spread into the jaw, is that a heart thing?",
+        "do chills plus back pain usually mean infection? asking out of interest, feeling great",
     ],
 )
 def test_the_same_words_asked_in_general_are_not_a_report(matcher: Matcher, text: str) -> None:

@@ -17,7 +17,9 @@ phrases whose scope runs over the next few words:
 - general questions: a sentence about warning signs ("what are the signs of...") with none of
   the member's own experience in it ("I have", "my", "since this morning", "is that...")
   reports nothing from the clause of its cue on, unless the post refers back to it ("can
-  running cause chest pain? I've been getting it").
+  running cause chest pain? I've been getting it"). A post that says it asks in general
+  ("hypothetically", "out of interest, I'm fine") reports nothing in any sentence without the
+  member's own experience.
 - historical and checked: a mention in a sentence that places it in the past ("had", "years
   ago"), where that sentence or the next has a check ("doctor", "ECG") and an all-clear
   ("fine", "nothing wrong"), is a finished episode.
@@ -42,6 +44,9 @@ from bot.core.textnorm import STOPWORDS, stem
 LIST_WORDS = frozenset({"or", "nor", "no", "any", "not", "never", "even"})
 JOINERS = frozenset({"and", "or"})
 CLAUSE_ENDS = frozenset({",", ";"})
+QUESTION_STARTS = frozenset(
+    "can could does do did is are was were what when how why should would will which".split()
+)
 
 
 class Role(Enum):
@@ -53,6 +58,7 @@ class Role(Enum):
     TERMINATION = "termination"
     HYPOTHETICAL = "hypothetical"
     GENERAL = "general"
+    GENERAL_POST = "general_post"
     EXPERIENCE = "experience"
     ANAPHORA = "anaphora"
     PAST = "past"
@@ -206,12 +212,15 @@ class Scope:
         self, by_role: dict[Role, list[Hit[Role]]], reading: Reading, negated: set[int]
     ) -> frozenset[int]:
         """The words a general question covers: from the clause of its first cue to the end of
-        the sentence. A symptom told in a clause before it is a report: "upper back and chest
-        pain after running, signs of something bad?"."""
+        the sentence (all of a sentence that opens as a question). A symptom told in a clause
+        before it is a report: "upper back and chest pain after running, signs of something
+        bad?"."""
         if self._refers_back(by_role, negated):
             return frozenset()
         mine = _sentences(by_role[Role.EXPERIENCE], reading)
         toks, sent = reading.tokens, reading.sentence
+        if any(h.start not in negated for h in by_role[Role.GENERAL_POST]):
+            return frozenset(j for j in range(len(toks)) if sent[j] not in mine)
         out: set[int] = set()
         for h in sorted(by_role[Role.GENERAL], key=lambda h: h.start):
             s = sent[h.start]
@@ -220,6 +229,9 @@ class Scope:
             start = h.start
             while start > 0 and sent[start - 1] == s and toks[start - 1] not in CLAUSE_ENDS:
                 start -= 1
+            first = sent.index(s)
+            if toks[first] in QUESTION_STARTS:
+                start = first  # "can pain spreading to the arm ..., or is it always the heart?"
             end = start
             while end < len(toks) and sent[end] == s:
                 end += 1

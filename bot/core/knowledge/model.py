@@ -91,6 +91,7 @@ class TriageScope:
     past: tuple[Phrase, ...]
     checked_by: tuple[Phrase, ...]
     all_clear: tuple[Phrase, ...]
+    general_post: tuple[Phrase, ...] = ()  # the whole post asks in general
     negation_near: tuple[Phrase, ...] = ()  # negation over only the next `near_window` words
     near_window: int = 2
 

@@ -25,7 +25,7 @@ SCOPE_LISTS = (
     "checked_by",
     "all_clear",
 )
-SCOPE_FIELDS = (*SCOPE_LISTS, "window", "negation_near", "near_window")
+SCOPE_FIELDS = (*SCOPE_LISTS, "window", "negation_near", "near_window", "general_post")
 
 
 def _load_together(
@@ -57,12 +57,19 @@ def _load_scope(raw: Any, check: Checker) -> TriageScope | None:
         return None
     lists = {key: check.phrases(raw, key, where, required=True) for key in SCOPE_LISTS}
     near = check.phrases(raw, "negation_near", where)
+    general_post = check.phrases(raw, "general_post", where)
     window, near_window = raw.get("window"), raw.get("near_window", 2)
     for key, value in (("window", window), ("near_window", near_window)):
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_WINDOW:
             check.fail(where, f"'{key}' must be a whole number of words from 1 to {MAX_WINDOW}")
             return None
-    return TriageScope(window=window, negation_near=near, near_window=near_window, **lists)
+    return TriageScope(
+        window=window,
+        negation_near=near,
+        near_window=near_window,
+        general_post=general_post,
+        **lists,
+    )
 
 
 def _load_flag(raw: Any, n: int, check: Checker) -> RedFlag | None:
