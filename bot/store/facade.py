@@ -9,6 +9,7 @@ opens the SQLite backend, ``await Store.open("postgresql://...")`` the PostgreSQ
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -46,6 +47,7 @@ class Store:
         self.leadership = backend.leadership
         self.transfer = backend.transfer
         self.backend = backend.name
+        self._closing: asyncio.Future[None] | None = None
 
     @classmethod
     async def open(cls, where: Path | str) -> Store:
@@ -76,6 +78,14 @@ class Store:
         self.connection.on_fatal = handler
 
     async def close(self) -> None:
+        """Close once. A second call while the first runs (the bot stopping itself on a
+        database fault as it is being stopped) waits for the first: aiosqlite's worker thread
+        ends with the first close, and a second would wait for it forever."""
+        if self._closing is None:
+            self._closing = asyncio.ensure_future(self._close())
+        await asyncio.shield(self._closing)
+
+    async def _close(self) -> None:
         await self.leadership.resign()
         await self.connection.close()
 

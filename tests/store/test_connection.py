@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 import pytest
@@ -33,3 +34,10 @@ async def test_naive_datetimes_are_refused(store):
             entry=None,
             at=datetime(2026, 1, 1),  # noqa: DTZ001
         )
+
+
+async def test_closing_twice_at_once_closes_once(store):
+    # the bot stopping itself on a database fault while it is being stopped closes twice;
+    # aiosqlite's worker thread stopped after the first, and the second waited for it forever
+    await asyncio.wait_for(asyncio.gather(store.close(), store.close()), 10)
+    await store.close()
