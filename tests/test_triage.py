@@ -94,6 +94,12 @@ def flag_of(matcher: Matcher, text: str) -> str | None:
     return matcher.triage.flag(matcher.reader.read(text))
 
 
+def assert_flag(matcher: Matcher, text: str, flag: str) -> None:
+    """The post raises the red flag whose name starts with ``flag``."""
+    found = flag_of(matcher, text)
+    assert found is not None and found.startswith(flag), (text, found)
+
+
 @pytest.mark.parametrize(("flag", "reported", "denied"), PAIRS)
 def test_each_red_flag_is_caught_and_its_denial_is_not(
     matcher: Matcher, flag: str, reported: str, denied: str
@@ -216,8 +222,7 @@ def test_a_past_episode_nobody_checked_still_counts(matcher: Matcher) -> None:
     ],
 )
 def test_typos_in_symptoms_are_tolerated(matcher: Matcher, text: str, flag: str) -> None:
-    found = flag_of(matcher, text)
-    assert found is not None and found.startswith(flag)
+    assert_flag(matcher, text, flag)
 
 
 @pytest.mark.parametrize(
@@ -231,8 +236,7 @@ def test_typos_in_symptoms_are_tolerated(matcher: Matcher, text: str, flag: str)
     ],
 )
 def test_inflections_are_the_same_concept(matcher: Matcher, text: str, flag: str) -> None:
-    found = flag_of(matcher, text)
-    assert found is not None and found.startswith(flag)
+    assert_flag(matcher, text, flag)
 
 
 def test_context_is_needed_where_the_flag_says_so(matcher: Matcher) -> None:
@@ -266,8 +270,7 @@ def test_nothing_denies_the_symptom_right_after_it(matcher: Matcher, text: str) 
 def test_nothing_that_does_not_deny_leaves_the_symptom_reported(
     matcher: Matcher, text: str, flag: str
 ) -> None:
-    found = flag_of(matcher, text)
-    assert found is not None and found.startswith(flag)
+    assert_flag(matcher, text, flag)
 
 
 @pytest.mark.parametrize(
@@ -280,8 +283,7 @@ def test_nothing_that_does_not_deny_leaves_the_symptom_reported(
     ],
 )
 def test_irregular_verbs_are_the_same_concept(matcher: Matcher, text: str, flag: str) -> None:
-    found = flag_of(matcher, text)
-    assert found is not None and found.startswith(flag)
+    assert_flag(matcher, text, flag)
 
 
 @pytest.mark.parametrize(
@@ -300,8 +302,7 @@ def test_irregular_verbs_are_the_same_concept(matcher: Matcher, text: str, flag:
 def test_a_terse_report_asking_if_it_is_serious_is_a_report(
     matcher: Matcher, text: str, flag: str
 ) -> None:
-    found = flag_of(matcher, text)
-    assert found is not None and found.startswith(flag)
+    assert_flag(matcher, text, flag)
 
 
 @pytest.mark.parametrize(
