@@ -174,6 +174,9 @@ SET_TARGETS = [
     # danger sign" reads as the member's own
     (DATA / "redflags_f.yaml", "ask", Targets(false_urgent=0.02)),
     (DATA / "redflags_f.yaml", "channel", Targets(false_urgent=0.02)),
+    # one near miss of 58 still urgent: "I'm numb after missing my BQ" (numb with feeling)
+    (DATA / "redflags_g.yaml", "ask", Targets(false_urgent=0.02)),
+    (DATA / "redflags_g.yaml", "channel", Targets(false_urgent=0.02)),
     (DATA / "stories_a.yaml", "ask", Targets(answer=0.65, useful=0.78, reject=0.90)),
     (DATA / "stories_a.yaml", "channel", Targets(reject=0.95)),
     (DATA / "stories_b.yaml", "ask", Targets(answer=0.65, useful=0.75, reject=0.90)),

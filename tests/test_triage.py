@@ -328,3 +328,29 @@ def test_half_a_combination_does_not_swallow_a_negation(matcher: Matcher) -> Non
     assert flag_of(matcher, "I keep leaking and did not feel it, back sore since Monday") == (
         "loss of bladder or bowel control"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("my daughter's upper back hurts and now it's going down her arm", "pain spreading"),
+        ("my husband was rubbing his chest after the run, says it's his upper back", "chest"),
+        ("my mum wet herself on the run without noticing and her back aches", "loss of bladder"),
+    ],
+)
+def test_a_symptom_is_the_same_in_someone_elses_words(
+    matcher: Matcher, text: str, flag: str
+) -> None:
+    assert_flag(matcher, text, flag)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The course fell away downhill for the last 2k and my upper back is a bit tight",
+        "a wind at the start that would chill you to the bone, upper back sore from hunching",
+        "feverish excitement at the club about the new track; my upper back is a bit stiff",
+    ],
+)
+def test_more_other_senses_are_harmless(matcher: Matcher, text: str) -> None:
+    assert flag_of(matcher, text) is None

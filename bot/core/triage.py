@@ -22,6 +22,17 @@ from bot.core.scope import Scope, ScopeMap, stems_of
 from bot.core.textnorm import STOPWORDS, stem
 
 PAIR_WINDOW = 5  # content words at most between the words of a `together` combination
+# a symptom is the same whoever has it: "down her arm" is "down my arm" ("rubbing his chest");
+# not "your", which asks in general as often as it reports ("pain down your arm means...").
+# Keys are stems, as the words are compared.
+PERSON = {
+    "his": "my",
+    "her": "my",
+    "their": "my",
+    "himself": "myself",
+    "herself": "myself",
+    "themselv": "myself",
+}
 SYMPTOM = frozenset({"alone", "part"})
 CONTRASTS = frozenset({"but", "however", "although", "though", "whereas", "yet", "except"})
 
@@ -51,9 +62,9 @@ class Triage:
         self.flags: tuple[RedFlag, ...] = knowledge.red_flags
         self._index: PhraseIndex[_Tag] = PhraseIndex(self._phrases())
         self._context: PhraseIndex[str] = PhraseIndex(
-            [(stems_of(p), "back") for p in knowledge.flag_back_words]
-            + [(stems_of(p), "back or pain") for p in knowledge.flag_pain_words]
-            + [(stems_of(p), "other") for p in knowledge.flag_back_other_senses]
+            [(_anyone(stems_of(p)), "back") for p in knowledge.flag_back_words]
+            + [(_anyone(stems_of(p)), "back or pain") for p in knowledge.flag_pain_words]
+            + [(_anyone(stems_of(p)), "other") for p in knowledge.flag_back_other_senses]
         )
         self._scope = Scope(knowledge.scope)
         self._stop = frozenset(stem(w) for w in STOPWORDS)
@@ -61,12 +72,12 @@ class Triage:
     def _phrases(self) -> list[tuple[tuple[str, ...], _Tag]]:
         out: list[tuple[tuple[str, ...], _Tag]] = []
         for i, flag in enumerate(self.flags):
-            out += [(stems_of(p), _Tag(i, "alone")) for p in flag.alone]
-            out += [(stems_of(p), _Tag(i, "other")) for p in flag.other_senses]
-            out += [(stems_of(p), _Tag(i, "not_with")) for p in flag.not_with]
+            out += [(_anyone(stems_of(p)), _Tag(i, "alone")) for p in flag.alone]
+            out += [(_anyone(stems_of(p)), _Tag(i, "other")) for p in flag.other_senses]
+            out += [(_anyone(stems_of(p)), _Tag(i, "not_with")) for p in flag.not_with]
             for c, combo in enumerate(flag.together):
                 for g, group in enumerate(combo):
-                    out += [(stems_of(p), _Tag(i, "part", c, g)) for p in group]
+                    out += [(_anyone(stems_of(p)), _Tag(i, "part", c, g)) for p in group]
         return out
 
     def words(self) -> set[str]:
@@ -85,7 +96,7 @@ class Triage:
         return None if mention is None else self.flags[mention.flag].name
 
     def first_report(self, reading: Reading) -> Mention | None:
-        hits = self._index.find(reading.stems, reading.sentence)
+        hits = self._index.find(_anyone(reading.stems), reading.sentence)
         if not any(h.tag.kind in SYMPTOM for h in hits):
             return None
         mentions = sorted(self._mentions(hits, reading), key=lambda m: m.start)
@@ -110,7 +121,7 @@ class Triage:
 
     def _context_of(self, reading: Reading) -> set[str]:
         """What the message mentions: {"back", "back or pain"} or part of it."""
-        hits = self._context.find(reading.stems, reading.sentence)
+        hits = self._context.find(_anyone(reading.stems), reading.sentence)
         others = [h for h in hits if h.tag == "other"]
         found = {h.tag for h in unshadowed(hits, others) if h.tag != "other"}
         if "back" in found:
@@ -160,3 +171,7 @@ class Triage:
             return False  # "the trainers are 10/10, but my upper back aches"
         words = sum(1 for j in between if toks[j][0].isalnum() and stems[j] not in self._stop)
         return words <= PAIR_WINDOW
+
+
+def _anyone(stems: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(PERSON.get(s, s) for s in stems)
