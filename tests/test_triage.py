@@ -354,3 +354,14 @@ def test_a_symptom_is_the_same_in_someone_elses_words(
 )
 def test_more_other_senses_are_harmless(matcher: Matcher, text: str) -> None:
     assert flag_of(matcher, text) is None
+
+
+def test_a_denial_word_asked_as_a_question_denies_nothing(matcher: Matcher) -> None:
+    assert_flag(matcher, "mid-back ache, now up my neck and into my jaw 🤔 normal?", "pain spread")
+    assert_flag(matcher, "upper back sore and tingling in my fingers, normal?", "numbness")
+    assert flag_of(matcher, "upper back sore and the tingling in my fingers feels normal") is None
+
+
+def test_numb_with_feeling_is_not_numbness_unless_it_has_a_place(matcher: Matcher) -> None:
+    assert flag_of(matcher, "the news left me numb. upper back tight from desk work") is None
+    assert_flag(matcher, "the long run left me numb in both hands, back sore", "numbness")

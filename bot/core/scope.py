@@ -9,7 +9,8 @@ phrases whose scope runs over the next few words:
   pain, my arm is numb" does not negate the arm. A near negation ("nothing") reaches only the
   next ``near_window`` content words and stops at "and": "nothing going down my arm", but not
   "had nothing to drink and fainted".
-- negation after ("went away", "ruled out"): cancels the words just before it.
+- negation after ("went away", "ruled out"): cancels the words just before it, unless it is
+  asked ("up my neck and into my jaw, normal?").
 - pseudo-negation ("not sure", "not just", "never ... before"): looks like negation, is not.
 - an answer: a sentence that is only "no" ("Fever? Nope.") denies the sentence before it.
 - hypothetical ("what if", "in case", "watch out for"): a symptom after it is not a report,
@@ -123,7 +124,9 @@ class Scope:
         for h in live(by_role[Role.NEGATION_NEAR]):
             negated |= self._forward(reading, h.end, ands, symptom_starts, self.near_window)
         for h in live(by_role[Role.NEGATION_AFTER]):
-            if h.end not in symptom_starts:  # "has gone numb" reports, "has gone" denies
+            asked = h.end < len(reading.tokens) and reading.tokens[h.end] == "?"
+            # "has gone numb" reports, "has gone" denies; "...into my jaw, normal?" asks
+            if h.end not in symptom_starts and not asked:
                 negated |= self._backward(reading, h.start, terminators)
         negated |= self._answered_no(by_role[Role.ANSWER_NO], reading)
         hypothetical: set[int] = set()
