@@ -136,7 +136,7 @@ class Scope:
         return ScopeMap(
             frozenset(negated),
             frozenset(hypothetical),
-            self._general_sentences(by_role, reading, negated),
+            self._general_words(by_role, reading, negated),
             self._finished_sentences(by_role, reading),
         )
 
@@ -208,10 +208,11 @@ class Scope:
 
     @staticmethod
     def _refers_back(by_role: dict[Role, list[Hit[Role]]], negated: set[int]) -> bool:
-        """ "...? I've been getting it", "what if ...? It happened to me", not "I don't have it"."""
+        """Does the post take a symptom as the member's own after all? "...? I've been getting
+        it", "what if ...? It happened to me"; not "I don't have it"."""
         return any(h.start not in negated for h in by_role[Role.ANAPHORA])
 
-    def _general_sentences(
+    def _general_words(
         self, by_role: dict[Role, list[Hit[Role]]], reading: Reading, negated: set[int]
     ) -> frozenset[int]:
         """The words a general question covers: from the clause of its first cue to the end of
