@@ -146,6 +146,7 @@ class RunClubBot(commands.Bot):
         self.fatal_error: StoreError | None = None
         self._watchdog: asyncio.Task[None] | None = None
         self._stopping: asyncio.Task[None] | None = None
+        self._closing: asyncio.Future[None] | None = None
 
     @staticmethod
     def _shard_options(settings: Settings) -> dict[str, Any]:
@@ -201,6 +202,13 @@ class RunClubBot(commands.Bot):
                 return  # reported through stop_with_error
 
     async def close(self) -> None:
+        """Close once: a second call while the first runs (the bot stopping itself on a
+        database fault as it is being stopped) waits for the first to finish."""
+        if self._closing is None:
+            self._closing = asyncio.ensure_future(self._close())
+        await asyncio.shield(self._closing)
+
+    async def _close(self) -> None:
         try:
             await self.handlers_done()
             await super().close()

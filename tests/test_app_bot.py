@@ -70,6 +70,17 @@ async def test_close_waits_for_handlers_that_running_handlers_start(double, sett
     assert invoker.done() and store_open_for_the_listener == [True]
 
 
+async def test_closing_twice_at_once_closes_once(double, settings, clock):
+    # the bot stopping itself on a database fault while the runner (or a test) stops it
+    from bot.app import create_bot
+
+    bot = create_bot(settings, clock=clock)
+    task = await start_bot(bot, double)
+    await asyncio.gather(bot.close(), bot.close())
+    await stop_bot(bot, task)
+    assert not hasattr(bot, "store") and not double.connected
+
+
 async def test_a_failing_command_gives_a_short_ephemeral_error_and_logs_it(
     running_bot, double, error_log
 ):
