@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import sys
 from typing import Any
 
 import discord
@@ -37,6 +38,10 @@ EXTENSIONS = ("bot.cogs.faq", "bot.cogs.admin", "bot.cogs.reminders")
 # (a name it stops using only shortens the wait for them before the bot closes)
 HANDLER_TASKS = ("CommandTree-invoker", "discord-ui-", "discord.py: on_")
 HANDLERS_WAIT_S = 5.0
+UNKNOWN_COMMAND_TEXT = (
+    "I don't know that command right now (I may be restarting or updating). "
+    "Please try again in a minute."
+)
 
 
 async def handlers_settled(wait_s: float) -> set[asyncio.Task[Any]]:
@@ -90,6 +95,12 @@ class RunClubTree(app_commands.CommandTree):
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
+        if isinstance(error, app_commands.CommandNotFound):
+            # Discord's copy of the commands is not this bot's: not synced since an upgrade,
+            # or the bot is stopping and has put its commands away
+            log.warning("/%s is not a command of this bot now: %s", error.name, error)
+            await tell(interaction, UNKNOWN_COMMAND_TEXT)
+            return
         if not isinstance(error, app_commands.CheckFailure):
             await report_failure(interaction, f"/{_command_name(interaction)}", error)
             return
@@ -177,6 +188,10 @@ class RunClubBot(commands.Bot):
         """The bot has no prefix commands; the cogs listen to messages themselves."""
 
     async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, StoreError):
+            log.warning("%s failed: %s", event_method, error)  # a database fault is one line
+            return
         log.exception("unhandled error in %s", event_method)
 
     def stop_with_error(self, error: StoreError) -> None:

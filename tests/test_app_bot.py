@@ -7,8 +7,9 @@ import asyncio
 import discord
 from discord import app_commands
 
+from bot.app import UNKNOWN_COMMAND_TEXT
 from tests.double.interactions import CHANNEL_MESSAGE, EPHEMERAL
-from tests.helpers import start_bot, stop_bot
+from tests.helpers import handlers_finished, start_bot, stop_bot
 
 INTENT_GUILDS = 1 << 0
 INTENT_GUILD_MEMBERS = 1 << 1
@@ -79,6 +80,36 @@ async def test_closing_twice_at_once_closes_once(double, settings, clock):
     await asyncio.gather(bot.close(), bot.close())
     await stop_bot(bot, task)
     assert not hasattr(bot, "store") and not double.connected
+
+
+async def test_a_command_discord_knows_and_the_bot_does_not_gets_a_short_answer(
+    running_bot, double, caplog
+):
+    # commands not synced since an upgrade, or the bot putting its commands away as it stops
+    handle = await double.slash("remind", subcommand="status")  # renamed to /remind list
+    body = await handle.response()
+    assert body["data"]["flags"] & EPHEMERAL
+    assert body["data"]["content"] == UNKNOWN_COMMAND_TEXT
+    (line,) = [r for r in caplog.records if "is not a command" in r.getMessage()]
+    assert line.levelname == "WARNING" and line.exc_info is None
+
+
+async def test_a_database_fault_in_an_event_listener_is_one_line(running_bot, caplog):
+    from bot.store.faults import DatabaseUnusable
+
+    done = asyncio.Event()
+
+    async def on_probe() -> None:
+        done.set()
+        raise DatabaseUnusable("postgresql://bot@db.example/club", "the database does not exist")
+
+    running_bot.add_listener(on_probe)
+    running_bot.dispatch("probe")
+    await done.wait()
+    await handlers_finished()
+    (line,) = [r for r in caplog.records if "on_probe failed" in r.getMessage()]
+    assert line.levelname == "WARNING" and line.exc_info is None
+    assert "does not exist" in line.getMessage()
 
 
 async def test_a_failing_command_gives_a_short_ephemeral_error_and_logs_it(
