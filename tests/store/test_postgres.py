@@ -166,7 +166,9 @@ async def test_two_processes_claiming_at_once_take_disjoint_rows_and_all_of_them
         got_a, got_b = await asyncio.gather(drain(a), drain(b))
         assert not set(got_a) & set(got_b)
         assert sorted(got_a + got_b) == list(range(1, 301))
-        assert got_a and got_b  # both took some: neither waited for the other's lock
+        # (whether both took some depends on scheduling: on a busy machine one process can
+        # drain all 12 batches before the other's first claim; that a held row is skipped,
+        # not waited for, is the next test's, deterministically)
         assert len(await a.sends()) == 300
     finally:
         await a.close()
