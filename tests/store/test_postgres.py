@@ -204,7 +204,8 @@ async def test_one_leader_at_a_time_and_a_standby_takes_over(postgres_url, monke
         # the leader's lock connection dies (its process killed, its host gone)
         await rows(
             postgres_url,
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            # (with a timeout, it returns once the backend, and its lock, are gone)
+            "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
             " WHERE application_name LIKE 'runclub-bot dispatcher%' AND pid IN"
             " (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted)",
         )
