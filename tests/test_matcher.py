@@ -181,6 +181,11 @@ SET_TARGETS = [
     # "passed out 200 flyers"
     (DATA / "redflags_h.yaml", "ask", Targets(false_urgent=0.04)),
     (DATA / "redflags_h.yaml", "channel", Targets(false_urgent=0.04)),
+    # one red flag of 70 missed: a breathing rate ("breathing still 30 a minute an hour
+    # after"), as numbers are not read; one near miss of 60 urgent: "EXCRUCIATING. Okay,
+    # maybe a 4 out of 10", a member taking back their own word
+    (DATA / "redflags_i.yaml", "ask", Targets(caught=0.98, false_urgent=0.02)),
+    (DATA / "redflags_i.yaml", "channel", Targets(caught=0.98, false_urgent=0.02)),
     (DATA / "stories_a.yaml", "ask", Targets(answer=0.65, useful=0.78, reject=0.90)),
     (DATA / "stories_a.yaml", "channel", Targets(reject=0.95)),
     (DATA / "stories_b.yaml", "ask", Targets(answer=0.65, useful=0.75, reject=0.90)),

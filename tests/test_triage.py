@@ -365,3 +365,80 @@ def test_a_denial_word_asked_as_a_question_denies_nothing(matcher: Matcher) -> N
 def test_numb_with_feeling_is_not_numbness_unless_it_has_a_place(matcher: Matcher) -> None:
     assert flag_of(matcher, "the news left me numb. upper back tight from desk work") is None
     assert_flag(matcher, "the long run left me numb in both hands, back sore", "numbness")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Never had arm, neck or jaw pain with it, just a sore upper back. Posture?",
+        "Without any fall, knock or collision, my upper back started aching after 10 miles.",
+        "Upper back sore since Sunday; arm, neck, jaw pain absent. Ice or heat?",
+    ],
+)
+def test_a_negation_covers_a_list_of_bare_words(matcher: Matcher, text: str) -> None:
+    assert flag_of(matcher, text) is None
+
+
+def test_a_list_ends_where_its_words_say_something(matcher: Matcher) -> None:
+    assert_flag(matcher, "no fever, arms and legs feel numb, upper back sore", "numbness")
+    assert_flag(matcher, "my chest is tight, arm fine, upper back sore", "chest")
+
+
+def test_a_symptom_answered_no_is_denied(matcher: Matcher) -> None:
+    assert flag_of(matcher, "Upper back sore after hills. Chest pain: no. Tightness: no.") is None
+    assert flag_of(matcher, "upper back sore. fever: none, numbness: n/a, dizziness: nil") is None
+    assert_flag(matcher, "Upper back sore and chest pain. No idea why.", "chest")
+    assert_flag(matcher, "upper back sore and chest pain, and no, I didn't fall", "chest")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Not about me, I'm fine: what sort of upper back pain counts as an emergency? Is it "
+        "the suddenness, the severity, or something else?",
+        "Which chest symptoms with upper back pain mean a runner should stop and see a doctor?",
+        "What does it mean when runners get tingling in their arms with upper back pain? "
+        "Wondering for our club newsletter.",
+        "General question: which breathing symptoms alongside upper back pain need a doctor?",
+    ],
+)
+def test_questions_written_for_everyone_are_not_reports(matcher: Matcher, text: str) -> None:
+    assert flag_of(matcher, text) is None
+
+
+def test_the_same_question_about_the_members_own_arm_is_a_report(matcher: Matcher) -> None:
+    assert_flag(
+        matcher, "What does it mean when my arm goes numb on long runs? Upper back sore.", "numb"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My hydration bladder leaked all down my back on the long run, upper back cold and sore",
+        "Anyone recommend a vest with a bladder that doesn't leak? Upper back sore from mine.",
+        "Pins and needles waiting for my marathon time to upload. Upper back sore.",
+        "garmin fell off mid-run, lost the whole 20k!! upper back a bit sore too",
+        "Upper back hammered after 25k with the heavy pack, arms strong, grip fine",
+        "Upper back feels like I got hit by a bus after the hilly half. No fall, no bump.",
+    ],
+)
+def test_other_senses_in_kit_and_figures_of_speech_are_harmless(
+    matcher: Matcher, text: str
+) -> None:
+    assert flag_of(matcher, text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("Had a bit of a funny turn after club run. Upper back's sore too.", "fainting"),
+        ("upper back pain and I get not enough air when I climb one floor", "shortness"),
+        ("upper back hurts and since two days I have sleeping fingers in my left hand", "numb"),
+        ("got kicked hard in the back at the swim start, upper back sore since", "pain after"),
+        ("since the long run upper back paining and urine coming without control", "loss of"),
+        ("my bladder leaked on the long run without me noticing, upper back sore", "loss of"),
+    ],
+)
+def test_plainer_and_non_native_wordings_are_caught(matcher: Matcher, text: str, flag: str) -> None:
+    assert_flag(matcher, text, flag)

@@ -5,14 +5,17 @@ phrases whose scope runs over the next few words:
 
 - negation ("no", "not", "without", "never"): cancels what follows, up to ``window`` content
   words, until a termination word ("but", "except"), the end of the sentence, or a comma that
-  starts a new clause. "no chest pain, numbness or tingling" negates all three; "no chest
-  pain, my arm is numb" does not negate the arm. A near negation ("nothing") reaches only the
+  starts a new clause. "no chest pain, numbness or tingling" negates all three, and so does
+  "never had arm, neck or jaw pain" (bare words listed up to a symptom); "no chest pain, my
+  arm is numb" does not negate the arm. A near negation ("nothing") reaches only the
   next ``near_window`` content words and stops at "and": "nothing going down my arm", but not
   "had nothing to drink and fainted".
-- negation after ("went away", "ruled out"): cancels the words just before it, unless it is
-  asked ("up my neck and into my jaw, normal?").
+- negation after ("went away", "ruled out", "absent"): cancels the words just before it, a
+  list of bare words too ("arm, neck, jaw pain absent"), unless it is asked ("up my neck
+  and into my jaw, normal?").
 - pseudo-negation ("not sure", "not just", "never ... before"): looks like negation, is not.
-- an answer: a sentence that is only "no" ("Fever? Nope.") denies the sentence before it.
+- an answer: a sentence that is only "no" ("Fever? Nope.") denies the sentence before it; a
+  "no" right after a symptom at the end of its clause denies it ("Chest pain: no.").
 - hypothetical ("what if", "in case", "watch out for"): a symptom after it is not a report,
   unless the post refers back to it as the member's own ("it happened to me today").
 - general questions: a sentence about warning signs ("what are the signs of...") with none of
@@ -44,6 +47,7 @@ from bot.core.textnorm import STOPWORDS, stem
 # "no pain, or any numbness", "no pain, and tingling"; not into ", and there's tingling".
 LIST_WORDS = frozenset({"or", "nor", "no", "any", "not", "never", "even"})
 JOINERS = frozenset({"and", "or"})
+LIST_ITEMS = 4  # bare words a negation reads past commas to reach a symptom
 CLAUSE_ENDS = frozenset({",", ";"})
 QUESTION_STARTS = frozenset(
     "can could does do did is are was were what when how why should would will which".split()
@@ -107,6 +111,8 @@ class Scope:
         for hit in self._index.find(reading.stems, reading.sentence):
             by_role[hit.tag].append(hit)
         pseudo = {i for h in by_role[Role.PSEUDO] for i in range(h.start, h.end)}
+        # "I'm fine, just asking": the "fine" of a general post denies nothing
+        pseudo |= {i for h in by_role[Role.GENERAL_POST] for i in range(h.start, h.end)}
         terminators = {h.start for h in by_role[Role.TERMINATION]}
         symptom_starts = {h.start for h in symptoms}
 
@@ -128,7 +134,13 @@ class Scope:
             # "has gone numb" reports, "has gone" denies; "...into my jaw, normal?" asks
             if h.end not in symptom_starts and not asked:
                 negated |= self._backward(reading, h.start, terminators)
-        negated |= self._answered_no(by_role[Role.ANSWER_NO], reading)
+        answers = live(by_role[Role.ANSWER_NO])
+        negated |= self._answered_no(answers, reading)
+        symptom_ends = {h.end for h in symptoms}
+        for h in answers:
+            # "Chest pain: no. Tightness: no.", "fever none, numbness n/a"
+            if h.start in symptom_ends and self._ends_clause(reading, h.end):
+                negated |= self._backward(reading, h.start, terminators)
         hypothetical: set[int] = set()
         if not self._refers_back(by_role, negated):
             for h in by_role[Role.HYPOTHETICAL]:
@@ -181,12 +193,29 @@ class Scope:
         return out
 
     @staticmethod
+    def _ends_clause(reading: Reading, at: int) -> bool:
+        return at >= len(reading.tokens) or not reading.tokens[at][0].isalnum()
+
+    @staticmethod
     def _list_goes_on(toks: tuple[str, ...], nxt: int, symptom_starts: set[int]) -> bool:
         if nxt >= len(toks):
             return False
         if toks[nxt] in JOINERS:
             return nxt + 1 in symptom_starts
-        return toks[nxt] in LIST_WORDS or nxt in symptom_starts
+        if toks[nxt] in LIST_WORDS or nxt in symptom_starts:
+            return True
+        # bare words listed up to a symptom: "never had arm, neck or jaw pain"; not "no
+        # fever, arms and legs feel numb", where the words after the list are no symptom
+        j = nxt
+        for _ in range(LIST_ITEMS):
+            if j + 2 >= len(toks) or not toks[j][0].isalnum():
+                return False
+            if toks[j + 1] != "," and toks[j + 1] not in JOINERS:
+                return False
+            j += 2
+            if j in symptom_starts:
+                return True
+        return False
 
     def _backward(self, reading: Reading, end: int, terminators: set[int]) -> set[int]:
         out: set[int] = set()
@@ -197,6 +226,8 @@ class Scope:
             t = toks[j]
             if sent[j] != here:
                 break
+            if t == "," and _listed(toks, j):
+                continue  # "arm, neck, jaw pain absent"
             if not t[0].isalnum() or j in terminators:
                 break
             out.add(j)
@@ -253,6 +284,15 @@ class Scope:
             for s in _sentences(by_role[Role.PAST], reading)
             if (s in checked and s in clear) or (s + 1 in checked and s + 1 in clear)
         )
+
+
+def _listed(toks: tuple[str, ...], comma: int) -> bool:
+    """Is the word before this comma one bare item of a list ("arm, neck, jaw pain")? Not
+    "chest tight, arm fine", where the words before the comma say something."""
+    if comma < 1 or not toks[comma - 1][0].isalnum():
+        return False
+    before = comma - 2
+    return before < 0 or not toks[before][0].isalnum() or toks[before] in JOINERS
 
 
 def _sentences(hits: list[Hit[Role]], reading: Reading) -> frozenset[int]:
