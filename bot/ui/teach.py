@@ -47,6 +47,21 @@ def _label(text: str, limit: int) -> str:
     return cut(" ".join(INVISIBLE.sub("", text).split()), limit) or "…"
 
 
+def _numbered_select(
+    custom_id: str, placeholder: str, rows: Sequence[tuple[str, int, str]]
+) -> discord.ui.Select[discord.ui.View]:
+    """A menu of (text, id, description) rows, numbered as the list above it."""
+    options = [
+        discord.SelectOption(
+            label=_label(f"{n}. {text}", OPTION_LABEL_MAX),
+            value=str(value),
+            description=cut(description, OPTION_DESCRIPTION_MAX),
+        )
+        for n, (text, value, description) in enumerate(rows, 1)
+    ]
+    return discord.ui.Select(custom_id=custom_id, placeholder=placeholder, options=options)
+
+
 async def gaps_message(
     bot: RunClubBot, guild_id: int, note: str = ""
 ) -> tuple[discord.Embed, discord.ui.View | None]:
@@ -94,19 +109,8 @@ class GapSelect(DynamicItem[discord.ui.Select[discord.ui.View]], template=r"faq:
 
     @classmethod
     def build(cls, gaps: Sequence[Gap]) -> GapSelect:
-        options = [
-            discord.SelectOption(
-                label=_label(f"{n}. {g.question}", OPTION_LABEL_MAX),
-                value=str(g.question_id),
-                description=cut(f"asked {g.count}×", OPTION_DESCRIPTION_MAX),
-            )
-            for n, g in enumerate(gaps[:25], 1)
-        ]
-        return cls(
-            discord.ui.Select(
-                custom_id="faq:gap", placeholder="Teach me one of these questions", options=options
-            )
-        )
+        rows = [(g.question, g.question_id, f"asked {g.count}×") for g in gaps[:25]]
+        return cls(_numbered_select("faq:gap", "Teach me one of these questions", rows))
 
     @classmethod
     async def from_custom_id(
@@ -253,18 +257,10 @@ async def learned_message(
         lines.append("Nothing yet. Teach me from /faqadmin gaps.")
     view = None
     if phrasings:
-        options = [
-            discord.SelectOption(
-                label=_label(f"{n}. {p.phrasing}", OPTION_LABEL_MAX),
-                value=str(p.id),
-                description=cut(titles.get(p.entry, p.entry), OPTION_DESCRIPTION_MAX),
-            )
-            for n, p in enumerate(phrasings, 1)
-        ]
-        menu: discord.ui.Select[discord.ui.View] = discord.ui.Select(
-            custom_id="faq:unlearn", placeholder="Forget one of these", options=options
+        rows = [(p.phrasing, p.id, titles.get(p.entry, p.entry)) for p in phrasings]
+        view = persistent_view(
+            UnlearnSelect(_numbered_select("faq:unlearn", "Forget one of these", rows))
         )
-        view = persistent_view(UnlearnSelect(menu))
     return info_embed("What I was taught in this server", "\n".join(lines)), view
 
 
