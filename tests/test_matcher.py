@@ -186,6 +186,9 @@ SET_TARGETS = [
     # maybe a 4 out of 10", a member taking back their own word
     (DATA / "redflags_i.yaml", "ask", Targets(caught=0.98, false_urgent=0.02)),
     (DATA / "redflags_i.yaml", "channel", Targets(caught=0.98, false_urgent=0.02)),
+    # one near miss of 60 urgent: a race called "The Tingle"
+    (DATA / "redflags_j.yaml", "ask", Targets(false_urgent=0.02)),
+    (DATA / "redflags_j.yaml", "channel", Targets(false_urgent=0.02)),
     (DATA / "stories_a.yaml", "ask", Targets(answer=0.65, useful=0.78, reject=0.90)),
     (DATA / "stories_a.yaml", "channel", Targets(reject=0.95)),
     (DATA / "stories_b.yaml", "ask", Targets(answer=0.65, useful=0.75, reject=0.90)),

@@ -11,6 +11,7 @@ import pytest
 
 from bot.core.knowledge import load_knowledge
 from bot.core.matching import Matcher
+from bot.core.spelling import Speller
 
 STORY_START = (
     "Long post sorry. Training for my first half, three runs a week plus a long one on "
@@ -442,3 +443,68 @@ def test_other_senses_in_kit_and_figures_of_speech_are_harmless(
 )
 def test_plainer_and_non_native_wordings_are_caught(matcher: Matcher, text: str, flag: str) -> None:
     assert_flag(matcher, text, flag)
+
+
+def test_a_missed_letter_is_likelier_than_a_wrong_one() -> None:
+    assert Speller(["chat", "chest"]).correct("chst") == "chest"
+    assert Speller(["chat", "chest"]).correct("chxt") == "chat"
+
+
+def test_a_typo_in_a_symptom_is_still_the_symptom_when_a_harmless_word_is_as_near(
+    matcher: Matcher,
+) -> None:
+    assert_flag(matcher, "weird ache in my chst every time I go up stairs, upper back", "chest")
+
+
+def test_a_remark_in_brackets_is_its_own_clause(matcher: Matcher) -> None:
+    assert_flag(
+        matcher,
+        "the buggy tipped and I went over the top onto my back (baby fine, strapped in). "
+        "Now sore between the shoulders.",
+        "pain after",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("kept stopping mid-line to get air in reading to my son, upper back killing me", "short"),
+        ("Six weeks postpartum: upper back aching, winded carrying baby up one flight.", "short"),
+        (
+            "partner found me on the bathroom floor, next thing I remember is the tiles. "
+            "Back aching since the long run.",
+            "fainting",
+        ),
+        ("upper back aching and both my legs feel far away", "numb"),
+        ("upper back sore, I'd gone in my trousers and hadn't noticed", "loss of"),
+        ("Upper back sore, and twice today my bowels just went with no warning", "loss of"),
+        ("woke to a pain like a hot blade between my shoulder blades, ten out of ten", "sudden"),
+    ],
+)
+def test_red_flags_told_by_what_they_do_are_caught(matcher: Matcher, text: str, flag: str) -> None:
+    assert_flag(matcher, text, flag)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Upper back sore after the hills, zilch going on in my chest though.",
+        "Upper back sore, not a hint of tingling in my hands",
+        "Gasping at the top of each hill rep but fine within a minute; upper back sore later.",
+        "Breathless anticipation for race day! Upper back tight from taper nerves?",
+        "That view from the top of the fell was something. Upper back sore from the poles.",
+        "Only faint praise from the coach on my form. Is my hunch causing the upper back ache?",
+        "Numb-bum from the long drive to the race, then a stiff upper back.",
+        "I've caught a proper fever for trail running! Upper back sore from the pack.",
+        "Tripped on a root but stayed on my feet; the upper back ache started a week earlier.",
+        "the group chat crashed and I ran an extra 4k; upper back achy today",
+        "Why do doctors worry when back pain moves into the arm or jaw?",
+        "I know people worry about fainting; I haven't been dizzy at all, just a sore upper back",
+        "Welfare officer for our newsletter. Which kinds of breathing problems with back pain "
+        "mean someone should stop?",
+    ],
+)
+def test_denials_names_and_everyday_breathlessness_are_not_reports(
+    matcher: Matcher, text: str
+) -> None:
+    assert flag_of(matcher, text) is None

@@ -3,9 +3,10 @@
 A word is left alone when the knowledge base uses it, when it is an English word (see
 bot.core.wordlist), when it is short or not purely letters. Otherwise the closest knowledge-base
 word within a Damerau-Levenshtein distance of 1 (2 for words of 7 letters or more) that shares
-its first letter replaces it: "numbess" -> "numbness", "shoud" -> "should". A word that only
-red-flag triage uses is reached from one edit away at most, so "suncream" never turns into
-"scream".
+its first letter replaces it: "numbess" -> "numbness", "shoud" -> "should"; at the same
+distance a missed letter is likelier than a wrong one ("chst" is chest, not chat). A word that
+only red-flag triage uses is reached from one edit away at most, so "suncream" never turns
+into "scream".
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ class Speller:
             score_cutoff=limit,
             limit=5,
         )
+        # At the same distance a missed letter ("chst": chest) beats a wrong one (chat).
+        hits.sort(key=lambda hit: (hit[1], len(hit[0]) <= len(word)))
         for candidate, distance, _ in hits:
             if distance <= 1 or candidate not in self._strict:
                 return candidate

@@ -20,6 +20,7 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 _MENTION_WORDS = re.compile(r"@(everyone|here)\b")
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": " ", "\u00b4": "'"})
 _NON_TEXT = re.compile(r"[^a-z0-9' ?!.,:;/\-]+")
+_BRACKETS = re.compile(r"[()\[\]]")  # a remark in brackets is a clause of its own
 _SPACES = re.compile(r"\s+")
 _TOKEN = re.compile(r"[0-9]+\.[0-9]+|[a-z0-9]+(?:'[a-z]+)?|[.?!;]+|,")
 SENTENCE_END = frozenset(".?!;")
@@ -146,6 +147,7 @@ def clean(text: str) -> str:
     text = _URL.sub(" ", text)
     text = text.translate(_QUOTES).lower()
     text = _MENTION_WORDS.sub(" ", text)
+    text = _BRACKETS.sub(" , ", text)
     text = _NON_TEXT.sub(" ", text)
     return _SPACES.sub(" ", text).strip()[:MAX_CHARS]
 
