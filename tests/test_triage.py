@@ -508,3 +508,53 @@ def test_denials_names_and_everyday_breathlessness_are_not_reports(
     matcher: Matcher, text: str
 ) -> None:
     assert flag_of(matcher, text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Back in March I had chest tightness and upper back ache after a tempo run. The "
+        "cardiologist's tests were all clear. What stretches do people rate?",
+        "GP gave me the all clear yesterday. Two months ago I came over light-headed at the "
+        "end of a parkrun. Not had a single dizzy moment since. Stretches for the upper back?",
+        "X-ray clear, physio cleared me. Six weeks ago I slipped on ice and landed on my back. "
+        "Now it's ordinary upper back tightness, like I used to get before the fall.",
+        "I collided with a runner last autumn. A doctor examined me the week after the "
+        "collision and found no damage. Upper back drills?",
+    ],
+)
+def test_an_episode_long_over_and_checked_is_not_current_in_any_order(
+    matcher: Matcher, text: str
+) -> None:
+    assert flag_of(matcher, text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Back in March the GP said my heart was fine. Today I had chest pain on the hill rep.",
+        "Last year I fainted and the doctor found nothing. I fainted again on Sunday, back sore.",
+        "In June I fell, X-ray clear. I have numbness in my left hand now, upper back sore.",
+    ],
+)
+def test_a_new_episode_after_a_checked_one_is_a_report(matcher: Matcher, text: str) -> None:
+    assert flag_of(matcher, text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Upper back sore after intervals - numbness in arms or legs: none. Weakness: none.",
+        "Dizzy? No. Faint? Definitely not. Sore upper back? Very much yes.",
+        "Upper back ache stays put - nothing into my arms, neck or jaw.",
+        "Not had a single dizzy moment since, and I eat before runs now. Upper back sore.",
+        "My doctor checked my heart and blood pressure, all normal. Upper back achy.",
+        "If a runner falls and then complains of back pain, should marshals move them? I want "
+        "to get it right for our first-aid notes.",
+        "For a club talk on injuries. Is numbness in the arms with back pain a reason to send "
+        "someone to a doctor?",
+        "Dizzy heights of third on the club leaderboard! Upper back's paying for it.",
+    ],
+)
+def test_more_denials_and_questions_for_everyone(matcher: Matcher, text: str) -> None:
+    assert flag_of(matcher, text) is None

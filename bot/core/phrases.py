@@ -1,8 +1,8 @@
 """Find known phrases in a token list in one pass: each phrase is looked up by its first stem.
 
 A phrase is a tuple of stems. The stem "..." inside a phrase stands for any words of the same
-sentence ("never ... before"). Matching is exact on stems, so inflections meet when the stemmer
-makes them meet (numb, numbness, numbing -> numb).
+clause, up to a comma or the end of the sentence ("never ... before"). Matching is exact on
+stems, so inflections meet when the stemmer makes them meet (numb, numbness, numbing -> numb).
 """
 
 from __future__ import annotations
@@ -75,13 +75,13 @@ def _match(
         return None
     for part in parts[1:]:
         j = end
-        while j + len(part) <= len(stems) and sentence[j] == sentence[i]:
+        while j + len(part) <= len(stems) and sentence[j] == sentence[i] and stems[j] != ",":
             if tuple(stems[j : j + len(part)]) == part:
                 break
             j += 1
         else:
             return None
-        if j + len(part) > len(stems) or sentence[j] != sentence[i]:
+        if j + len(part) > len(stems) or sentence[j] != sentence[i] or stems[j] == ",":
             return None
         end = j + len(part)
     return end

@@ -13,7 +13,8 @@ phrases whose scope runs over the next few words:
 - negation after ("went away", "ruled out", "absent"): cancels the words just before it, a
   list of bare words too ("arm, neck, jaw pain absent"), unless it is asked ("up my neck
   and into my jaw, normal?").
-- pseudo-negation ("not sure", "not just", "never ... before"): looks like negation, is not.
+- pseudo-negation ("not sure", "not just", "never ... before"): looks like negation, is not
+  (and "get it right" looks like a reference back to a symptom, and is not).
 - an answer: a sentence that is only "no" ("Fever? Nope.") denies the sentence before it; a
   "no" right after a symptom at the end of its clause denies it ("Chest pain: no.").
 - hypothetical ("what if", "in case", "watch out for"): a symptom after it is not a report,
@@ -26,7 +27,11 @@ phrases whose scope runs over the next few words:
   member's own experience.
 - historical and checked: a mention in a sentence that places it in the past ("had", "years
   ago"), where that sentence or the next has a check ("doctor", "ECG") and an all-clear
-  ("fine", "nothing wrong"), is a finished episode.
+  ("fine", "nothing wrong"), is a finished episode; so is one placed long ago ("last spring",
+  "six weeks ago") in a post that tells of a check and an all-clear anywhere, unless its
+  sentence also speaks of now ("again", "today", "I have"). Triage then takes a later
+  mention of the same red flag, in a sentence not about now, as that episode ("before the
+  fall").
 
 Trigger words inside a symptom phrase ("could not breathe", "no control over my bladder") are
 part of the symptom, never triggers.
@@ -48,6 +53,7 @@ from bot.core.textnorm import STOPWORDS, stem
 LIST_WORDS = frozenset({"or", "nor", "no", "any", "not", "never", "even"})
 JOINERS = frozenset({"and", "or"})
 LIST_ITEMS = 4  # bare words a negation reads past commas to reach a symptom
+ANSWER_REACH = 4  # words at most from a symptom to a "no" that answers it
 CLAUSE_ENDS = frozenset({",", ";"})
 QUESTION_STARTS = frozenset(
     "can could does do did is are was were what when how why should would will which".split()
@@ -69,6 +75,8 @@ class Role(Enum):
     PAST = "past"
     CHECKED_BY = "checked_by"
     ALL_CLEAR = "all_clear"
+    LONG_AGO = "long_ago"
+    RECENT = "recent"
 
 
 def stems_of(phrase: Phrase) -> tuple[str, ...]:
@@ -83,6 +91,7 @@ class ScopeMap:
     hypothetical: frozenset[int]
     general: frozenset[int]
     finished: frozenset[int]  # sentences
+    recent: frozenset[int] = frozenset()  # sentences about the member's now
 
     def is_report(self, span: Hit[object], reading: Reading) -> bool:
         s = reading.sentence[span.start]
@@ -113,6 +122,8 @@ class Scope:
         pseudo = {i for h in by_role[Role.PSEUDO] for i in range(h.start, h.end)}
         # "I'm fine, just asking": the "fine" of a general post denies nothing
         pseudo |= {i for h in by_role[Role.GENERAL_POST] for i in range(h.start, h.end)}
+        # "want to get it right" refers back to nothing
+        by_role[Role.ANAPHORA] = [h for h in by_role[Role.ANAPHORA] if h.start not in pseudo]
         terminators = {h.start for h in by_role[Role.TERMINATION]}
         symptom_starts = {h.start for h in symptoms}
 
@@ -124,7 +135,12 @@ class Scope:
             ]
 
         negated: set[int] = set()
-        for h in live(by_role[Role.NEGATION]):
+        for h in by_role[Role.NEGATION]:
+            # a trigger inside a symptom is part of it ("could not breathe"); one that runs
+            # into a symptom denies it ("nothing into my arms, neck or jaw")
+            if h.start in inside or any(i in pseudo for i in range(h.start, h.end)):
+                continue
+            negated |= symptom_starts.intersection(range(h.start, h.end))
             negated |= self._forward(reading, h.end, terminators, symptom_starts, self.window)
         ands = terminators | {j for j, t in enumerate(reading.tokens) if t == "and"}
         for h in live(by_role[Role.NEGATION_NEAR]):
@@ -138,8 +154,12 @@ class Scope:
         negated |= self._answered_no(answers, reading)
         symptom_ends = {h.end for h in symptoms}
         for h in answers:
-            # "Chest pain: no. Tightness: no.", "fever none, numbness n/a"
-            if h.start in symptom_ends and self._ends_clause(reading, h.end):
+            # "Chest pain: no.", "fever none, numbness n/a", "numbness in arms or legs: none"
+            answered = any(
+                all(reading.tokens[j][0].isalnum() for j in range(e, h.start))
+                for e in symptom_ends.intersection(range(h.start - ANSWER_REACH, h.start + 1))
+            )
+            if answered and self._ends_clause(reading, h.end):
                 negated |= self._backward(reading, h.start, terminators)
         hypothetical: set[int] = set()
         if not self._refers_back(by_role, negated):
@@ -150,6 +170,7 @@ class Scope:
             frozenset(hypothetical),
             self._general_words(by_role, reading, negated),
             self._finished_sentences(by_role, reading),
+            _sentences(by_role[Role.RECENT], reading),
         )
 
     def _forward(
@@ -279,11 +300,18 @@ class Scope:
     ) -> frozenset[int]:
         checked = _sentences(by_role[Role.CHECKED_BY], reading)
         clear = _sentences(by_role[Role.ALL_CLEAR], reading)
-        return frozenset(
+        finished = {
             s
             for s in _sentences(by_role[Role.PAST], reading)
             if (s in checked and s in clear) or (s + 1 in checked and s + 1 in clear)
-        )
+        }
+        if checked and clear:
+            # "Back in March I had chest tightness ... The cardiologist's tests were all
+            # clear": an episode placed long ago, in a post that tells of its check and
+            # all-clear anywhere, unless the sentence also speaks of now ("again", "today")
+            recent = _sentences(by_role[Role.RECENT], reading)
+            finished |= _sentences(by_role[Role.LONG_AGO], reading) - recent
+        return frozenset(finished)
 
 
 def _listed(toks: tuple[str, ...], comma: int) -> bool:

@@ -107,7 +107,13 @@ class Triage:
         symptoms = list({p for m in mentions for p in m.parts})
         scope = self._scope.read(reading, symptoms)
         context: set[str] | None = None
+        over: set[int] = set()  # flags with a finished episode in this post
         for m in mentions:
+            s = reading.sentence[m.start]
+            if s in scope.finished:
+                over.add(m.flag)
+            if m.flag in over and s not in scope.recent:
+                continue  # the same episode told again: "...like before the fall"
             if not self._is_report(m, scope, reading):
                 continue
             needs = self.flags[m.flag].needs

@@ -94,6 +94,8 @@ class TriageScope:
     general_post: tuple[Phrase, ...] = ()  # the whole post asks in general
     negation_near: tuple[Phrase, ...] = ()  # negation over only the next `near_window` words
     near_window: int = 2
+    long_ago: tuple[Phrase, ...] = ()  # "last spring", "six weeks ago": an episode long over
+    recent: tuple[Phrase, ...] = ()  # "today", "again", "i have": the member's now
 
 
 @dataclass(frozen=True)

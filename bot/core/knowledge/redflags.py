@@ -25,7 +25,8 @@ SCOPE_LISTS = (
     "checked_by",
     "all_clear",
 )
-SCOPE_FIELDS = (*SCOPE_LISTS, "window", "negation_near", "near_window", "general_post")
+OPTIONAL_LISTS = ("negation_near", "general_post", "long_ago", "recent")
+SCOPE_FIELDS = (*SCOPE_LISTS, *OPTIONAL_LISTS, "window", "near_window")
 
 
 def _load_together(
@@ -56,20 +57,13 @@ def _load_scope(raw: Any, check: Checker) -> TriageScope | None:
     if not check.fields(raw, SCOPE_FIELDS, where):
         return None
     lists = {key: check.phrases(raw, key, where, required=True) for key in SCOPE_LISTS}
-    near = check.phrases(raw, "negation_near", where)
-    general_post = check.phrases(raw, "general_post", where)
+    optional = {key: check.phrases(raw, key, where) for key in OPTIONAL_LISTS}
     window, near_window = raw.get("window"), raw.get("near_window", 2)
     for key, value in (("window", window), ("near_window", near_window)):
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_WINDOW:
             check.fail(where, f"'{key}' must be a whole number of words from 1 to {MAX_WINDOW}")
             return None
-    return TriageScope(
-        window=window,
-        negation_near=near,
-        near_window=near_window,
-        general_post=general_post,
-        **lists,
-    )
+    return TriageScope(window=window, near_window=near_window, **lists, **optional)
 
 
 def _load_flag(raw: Any, n: int, check: Checker) -> RedFlag | None:
