@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 from collections.abc import AsyncIterator, Callable, Iterator
 
 import discord
@@ -98,21 +97,10 @@ def postgres_cluster() -> Iterator[Cluster]:
         if os.environ.get(REQUIRE_ENV) == "1":
             pytest.fail(f"{REQUIRE_ENV}=1, but PostgreSQL cannot be started: {exc}")
         pytest.skip(f"PostgreSQL cannot be started here ({exc}); {REQUIRE_ENV}=1 fails instead")
-    # A run stopped with SIGTERM (a CI timeout, `kill`) stops the cluster as Ctrl-C does:
-    # pytest tears fixtures down on KeyboardInterrupt, not when the signal kills it.
-    previous = signal.getsignal(signal.SIGTERM)
-    if previous == signal.SIG_DFL:
-        signal.signal(signal.SIGTERM, _interrupt)
     try:
         yield cluster
     finally:
         cluster.stop()
-        if previous == signal.SIG_DFL:
-            signal.signal(signal.SIGTERM, previous)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt(f"stopped by signal {signum}")
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,8 @@ folder too. initdb refuses to run as root, so as root both run as the ``postgres
 user (``runuser -u postgres --``); otherwise as the current user. Logins over TCP need the
 password (scram-sha-256), so the bot's URLs carry one and a wrong one is really refused.
 Durability is off for the tests (fsync, synchronous_commit): the data is thrown away at the
-end; a benchmark asks for the defaults (``durable=True``).
+end; a benchmark asks for the defaults (``durable=True``). tests/cluster_reaper.py, started
+beside the cluster, stops it if the test process dies without stopping it (SIGTERM, SIGKILL).
 
 Creating a database takes 20-250 ms, so ``Databases`` makes them ahead, in a thread with an
 event loop of its own, while the tests run: ``take("empty")`` (as a new host hands over) or
@@ -28,6 +29,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import uuid
@@ -82,6 +84,7 @@ class Cluster:
         self.port = port
         self.data = root / "data"
         self.as_user = as_user
+        self._reaper: subprocess.Popen[bytes] | None = None
 
     def url(self, database: str = "postgres", *, password: str = PASSWORD) -> str:
         return f"postgresql://{USER}:{password}@127.0.0.1:{self.port}/{database}"
@@ -103,6 +106,16 @@ class Cluster:
         if done.returncode:
             log = (self.root / "log").read_text(errors="replace")[-1500:]
             raise Unavailable(f"pg_ctl start failed: {done.stderr.strip()} {log}")
+        if self._reaper is None:
+            # stops the cluster if this process dies without calling stop() (see its docstring)
+            stop = [*self.as_user, str(self.bindir / "pg_ctl"), "-D", str(self.data),
+                    "-m", "immediate", "-w", "stop"]  # fmt: skip
+            self._reaper = subprocess.Popen(
+                [sys.executable, str(Path(__file__).with_name("cluster_reaper.py")),
+                 str(self.root), *stop],
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )  # fmt: skip
 
     def restart(self) -> None:
         """Restart the server (fast shutdown: every session is cut), same options, same data."""
@@ -114,6 +127,11 @@ class Cluster:
     def stop(self) -> None:
         self.run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.root, ignore_errors=True)
+        if self._reaper is not None:
+            assert self._reaper.stdin is not None
+            self._reaper.stdin.close()  # its folder is gone: it exits
+            self._reaper.wait(10)
+            self._reaper = None
 
     async def admin(self) -> asyncpg.Connection:
         return await asyncpg.connect(self.url("postgres"))
