@@ -535,6 +535,11 @@ def test_an_episode_long_over_and_checked_is_not_current_in_any_order(
         "Back in March the GP said my heart was fine. Today I had chest pain on the hill rep.",
         "Last year I fainted and the doctor found nothing. I fainted again on Sunday, back sore.",
         "In June I fell, X-ray clear. I have numbness in my left hand now, upper back sore.",
+        "Last year I fell and the X-ray was fine. I fell on the ice last week and my back hurts.",
+        "Back in March I started getting chest tightness on runs. The doctor said my ECG was "
+        "normal. It keeps happening every week.",
+        "In May I had numbness in my hand, the GP said it was fine. It has come back since "
+        "Sunday, upper back sore.",
     ],
 )
 def test_a_new_episode_after_a_checked_one_is_a_report(matcher: Matcher, text: str) -> None:
@@ -558,3 +563,14 @@ def test_a_new_episode_after_a_checked_one_is_a_report(matcher: Matcher, text: s
 )
 def test_more_denials_and_questions_for_everyone(matcher: Matcher, text: str) -> None:
     assert flag_of(matcher, text) is None
+
+
+def test_fearing_a_checked_episode_comes_back_is_not_a_report(matcher: Matcher) -> None:
+    assert (
+        flag_of(
+            matcher,
+            "Back in March I had chest pain, the ECG was clear. I'm scared it will come back, "
+            "and I keep waiting for it to happen again. Upper back stretches?",
+        )
+        is None
+    )

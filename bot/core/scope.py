@@ -27,11 +27,12 @@ phrases whose scope runs over the next few words:
   member's own experience.
 - historical and checked: a mention in a sentence that places it in the past ("had", "years
   ago"), where that sentence or the next has a check ("doctor", "ECG") and an all-clear
-  ("fine", "nothing wrong"), is a finished episode; so is one placed long ago ("last spring",
+  ("fine", "nothing wrong"), is a finished episode, unless the post says it goes on ("it
+  keeps happening", "it has come back"); so is one placed long ago ("last spring",
   "six weeks ago") in a post that tells of a check and an all-clear anywhere, unless its
   sentence also speaks of now ("again", "today", "I have"). Triage then takes a later
-  mention of the same red flag, in a sentence not about now, as that episode ("before the
-  fall").
+  mention of the same red flag, in a sentence that tells of the check and not of now, as
+  that episode ("a doctor examined me the week after the collision").
 
 Trigger words inside a symptom phrase ("could not breathe", "no control over my bladder") are
 part of the symptom, never triggers.
@@ -77,6 +78,7 @@ class Role(Enum):
     ALL_CLEAR = "all_clear"
     LONG_AGO = "long_ago"
     RECENT = "recent"
+    CONTINUES = "continues"
 
 
 def stems_of(phrase: Phrase) -> tuple[str, ...]:
@@ -92,6 +94,7 @@ class ScopeMap:
     general: frozenset[int]
     finished: frozenset[int]  # sentences
     recent: frozenset[int] = frozenset()  # sentences about the member's now
+    about_check: frozenset[int] = frozenset()  # sentences that tell of a check or all-clear
 
     def is_report(self, span: Hit[object], reading: Reading) -> bool:
         s = reading.sentence[span.start]
@@ -169,8 +172,9 @@ class Scope:
             frozenset(negated),
             frozenset(hypothetical),
             self._general_words(by_role, reading, negated),
-            self._finished_sentences(by_role, reading),
+            self._finished_sentences(by_role, reading, negated | pseudo),
             _sentences(by_role[Role.RECENT], reading),
+            _sentences(by_role[Role.CHECKED_BY] + by_role[Role.ALL_CLEAR], reading),
         )
 
     def _forward(
@@ -296,8 +300,11 @@ class Scope:
 
     @staticmethod
     def _finished_sentences(
-        by_role: dict[Role, list[Hit[Role]]], reading: Reading
+        by_role: dict[Role, list[Hit[Role]]], reading: Reading, denied: set[int]
     ) -> frozenset[int]:
+        clears = {i for h in by_role[Role.ALL_CLEAR] for i in range(h.start, h.end)}
+        if any(h.start not in denied and h.start not in clears for h in by_role[Role.CONTINUES]):
+            return frozenset()  # "it keeps happening", "it has come back": not over
         checked = _sentences(by_role[Role.CHECKED_BY], reading)
         clear = _sentences(by_role[Role.ALL_CLEAR], reading)
         finished = {

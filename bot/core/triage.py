@@ -112,8 +112,8 @@ class Triage:
             s = reading.sentence[m.start]
             if s in scope.finished:
                 over.add(m.flag)
-            if m.flag in over and s not in scope.recent:
-                continue  # the same episode told again: "...like before the fall"
+            if m.flag in over and s in scope.about_check and s not in scope.recent:
+                continue  # the same episode: "a doctor examined me after the collision"
             if not self._is_report(m, scope, reading):
                 continue
             needs = self.flags[m.flag].needs

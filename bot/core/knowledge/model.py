@@ -96,6 +96,7 @@ class TriageScope:
     near_window: int = 2
     long_ago: tuple[Phrase, ...] = ()  # "last spring", "six weeks ago": an episode long over
     recent: tuple[Phrase, ...] = ()  # "today", "again", "i have": the member's now
+    continues: tuple[Phrase, ...] = ()  # "it keeps happening": no episode in the post is over
 
 
 @dataclass(frozen=True)

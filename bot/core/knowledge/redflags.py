@@ -25,7 +25,7 @@ SCOPE_LISTS = (
     "checked_by",
     "all_clear",
 )
-OPTIONAL_LISTS = ("negation_near", "general_post", "long_ago", "recent")
+OPTIONAL_LISTS = ("negation_near", "general_post", "long_ago", "recent", "continues")
 SCOPE_FIELDS = (*SCOPE_LISTS, *OPTIONAL_LISTS, "window", "near_window")
 
 
