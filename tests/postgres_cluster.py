@@ -89,9 +89,12 @@ class Cluster:
     def url(self, database: str = "postgres", *, password: str = PASSWORD) -> str:
         return f"postgresql://{USER}:{password}@127.0.0.1:{self.port}/{database}"
 
+    def command(self, tool: str, *args: str) -> list[str]:
+        return [*self.as_user, str(self.bindir / tool), *args]
+
     def run(self, tool: str, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [*self.as_user, str(self.bindir / tool), *args],
+            self.command(tool, *args),
             capture_output=True,
             text=True,
             timeout=60,
@@ -108,11 +111,9 @@ class Cluster:
             raise Unavailable(f"pg_ctl start failed: {done.stderr.strip()} {log}")
         if self._reaper is None:
             # stops the cluster if this process dies without calling stop() (see its docstring)
-            stop = [*self.as_user, str(self.bindir / "pg_ctl"), "-D", str(self.data),
-                    "-m", "immediate", "-w", "stop"]  # fmt: skip
             self._reaper = subprocess.Popen(
                 [sys.executable, str(Path(__file__).with_name("cluster_reaper.py")),
-                 str(self.root), *stop],
+                 str(self.root), *self.command(*self._stop_args())],
                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 start_new_session=True,
             )  # fmt: skip
@@ -124,8 +125,11 @@ class Cluster:
         if done.returncode:
             raise Unavailable(f"pg_ctl restart failed: {done.stderr.strip()}")
 
+    def _stop_args(self) -> tuple[str, ...]:
+        return ("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
     def stop(self) -> None:
-        self.run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        self.run(*self._stop_args())
         shutil.rmtree(self.root, ignore_errors=True)
         if self._reaper is not None:
             assert self._reaper.stdin is not None

@@ -81,8 +81,6 @@ def _match(
             j += 1
         else:
             return None
-        if j + len(part) > len(stems) or sentence[j] != sentence[i] or stems[j] == ",":
-            return None
         end = j + len(part)
     return end
 

@@ -164,6 +164,9 @@ class Scope:
             )
             if answered and self._ends_clause(reading, h.end):
                 negated |= self._backward(reading, h.start, terminators)
+        checked = _sentences(by_role[Role.CHECKED_BY], reading)
+        clear = _sentences(by_role[Role.ALL_CLEAR], reading)
+        recent = _sentences(by_role[Role.RECENT], reading)
         hypothetical: set[int] = set()
         if not self._refers_back(by_role, negated):
             for h in by_role[Role.HYPOTHETICAL]:
@@ -172,9 +175,9 @@ class Scope:
             frozenset(negated),
             frozenset(hypothetical),
             self._general_words(by_role, reading, negated),
-            self._finished_sentences(by_role, reading, negated | pseudo),
-            _sentences(by_role[Role.RECENT], reading),
-            _sentences(by_role[Role.CHECKED_BY] + by_role[Role.ALL_CLEAR], reading),
+            self._finished_sentences(by_role, reading, negated | pseudo, checked, clear, recent),
+            recent,
+            checked | clear,
         )
 
     def _forward(
@@ -300,13 +303,16 @@ class Scope:
 
     @staticmethod
     def _finished_sentences(
-        by_role: dict[Role, list[Hit[Role]]], reading: Reading, denied: set[int]
+        by_role: dict[Role, list[Hit[Role]]],
+        reading: Reading,
+        denied: set[int],
+        checked: frozenset[int],
+        clear: frozenset[int],
+        recent: frozenset[int],
     ) -> frozenset[int]:
         clears = {i for h in by_role[Role.ALL_CLEAR] for i in range(h.start, h.end)}
         if any(h.start not in denied and h.start not in clears for h in by_role[Role.CONTINUES]):
             return frozenset()  # "it keeps happening", "it has come back": not over
-        checked = _sentences(by_role[Role.CHECKED_BY], reading)
-        clear = _sentences(by_role[Role.ALL_CLEAR], reading)
         finished = {
             s
             for s in _sentences(by_role[Role.PAST], reading)
@@ -316,7 +322,6 @@ class Scope:
             # "Back in March I had chest tightness ... The cardiologist's tests were all
             # clear": an episode placed long ago, in a post that tells of its check and
             # all-clear anywhere, unless the sentence also speaks of now ("again", "today")
-            recent = _sentences(by_role[Role.RECENT], reading)
             finished |= _sentences(by_role[Role.LONG_AGO], reading) - recent
         return frozenset(finished)
 
